@@ -1,0 +1,48 @@
+# vmm: plain `make` builds the host binary and every guest.
+#   make run    build everything and run the demo guest
+#   make test   the whole test suite (unit + integration + QEMU comparison)
+#   make bench  benchmarks
+#   make deps   install the Debian packages the project needs
+
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS   := -std=c11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ihost/core -Ihost/loaders -Ihost/devices -Ihost/display -Ihost/cli
+LDLIBS   := -lpng -lpthread
+
+# The core library: everything on the host side but the CLI.
+LIB_SRCS  := $(wildcard host/core/*.c host/loaders/*.c host/devices/*.c host/display/*.c)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CLI_SRCS  := $(wildcard host/cli/*.c)
+CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+LIBVMM    := $(BUILD)/libvmm.a
+VMM       := $(BUILD)/vmm
+
+.PHONY: all run test test-bins bench deps clean
+all: $(VMM) guests
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIBVMM): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(VMM): $(CLI_OBJS) $(LIBVMM)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+-include guest/guest.mk
+-include tests/tests.mk
+
+run: all
+	$(VMM) -mode long -guest $(BUILD)/guest/hypercall_demo-long.bin
+
+deps:
+	scripts/install-deps.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,86 @@
+/*
+ * Port I/O and a few privileged one-instruction helpers. All inline so that
+ * each guest mode (-m16, -m32, -m64) gets the right encoding: under -m16 the
+ * assembler adds the operand-size prefix to inl/outl by itself.
+ */
+#ifndef GUEST_IO_H
+#define GUEST_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t value)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline void outw(uint16_t port, uint16_t value)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(value), "Nd"(port));
+}
+
+/* The "memory" clobber matters for the hypercall doorbell: the VMM writes
+ * the request block while the vCPU is stopped on this instruction. */
+static inline void outl(uint16_t port, uint32_t value)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port) : "memory");
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t value;
+	__asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t value;
+	__asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t value;
+	__asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+/* String I/O of 16-bit words, as an ATA data port wants. The direction flag
+ * is clear: every SDK entry point does cld before calling C. */
+static inline void insw(uint16_t port, void *buffer, size_t count)
+{
+	__asm__ volatile("rep insw"
+			 : "+D"(buffer), "+c"(count)
+			 : "d"(port)
+			 : "memory");
+}
+
+static inline void outsw(uint16_t port, const void *buffer, size_t count)
+{
+	__asm__ volatile("rep outsw"
+			 : "+S"(buffer), "+c"(count)
+			 : "d"(port)
+			 : "memory");
+}
+
+static inline void hlt(void)
+{
+	__asm__ volatile("hlt");
+}
+
+static inline void cli(void)
+{
+	__asm__ volatile("cli");
+}
+
+/* Stop for good: with interrupts off, hlt only wakes on NMI or SMI. */
+static inline __attribute__((noreturn)) void halt_forever(void)
+{
+	cli();
+	for (;;)
+		hlt();
+}
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * The few <string.h> functions a guest needs. gcc may emit calls to memset,
+ * memcpy, memmove and memcmp on its own (struct copies, zeroing), so these
+ * must exist even if no guest calls them by name.
+ */
+#ifndef GUEST_STRING_H
+#define GUEST_STRING_H
+
+#include <stddef.h>
+
+void *memset(void *dest, int byte, size_t count);
+void *memcpy(void *dest, const void *src, size_t count);
+void *memmove(void *dest, const void *src, size_t count);
+int memcmp(const void *a, const void *b, size_t count);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,77 @@
+/* vmm's command line: parse options, build the VM from the core library,
+ * load the guest, run it, and turn the way it stopped into an exit status. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "console_ports.h"
+#include "hypercall.h"
+#include "loader.h"
+#include "options.h"
+#include "vm.h"
+
+static int exit_status_of(enum vm_stop_reason reason, int guest_status)
+{
+	switch (reason) {
+	case STOP_HALT: return 0;
+	case STOP_GUEST_EXIT: return guest_status;
+	case STOP_USER: return guest_status;
+	case STOP_TIMEOUT: return EXIT_TIMEOUT;
+	case STOP_TRIPLE_FAULT: return EXIT_TRIPLE_FAULT;
+	case STOP_KVM_ERROR: return EXIT_KVM_ERROR;
+	default: return EXIT_HOST_ERROR;
+	}
+}
+
+static int register_devices(struct vm *vm)
+{
+	return debugcon_register(vm) | debug_exit_register(vm) | uart_register(vm) |
+	       hypercall_register(vm);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	int status;
+	if (options_parse(argc, argv, &opt, &status) < 0)
+		return status;
+
+	char err[512];
+	size_t size;
+	uint8_t *image = read_file(opt.guest, &size, err, sizeof(err));
+	if (!image) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return EXIT_USAGE;
+	}
+	struct vm_config cfg = { .mem_size = opt.mem_size, .verbose = opt.verbose };
+	struct vm *vm = vm_create(&cfg, err, sizeof(err));
+	if (!vm) {
+		fprintf(stderr, "vmm: %s\n", err);
+		free(image);
+		return EXIT_HOST_ERROR;
+	}
+	struct load_result res;
+	if (guest_load(vm, image, size, &opt.load, &res, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s: %s\n", opt.guest, err);
+		free(image);
+		vm_destroy(vm);
+		return EXIT_USAGE;
+	}
+	free(image);
+	if (opt.verbose)
+		fprintf(stderr, "vmm: %s: %s, %s mode, entry 0x%llx, %llu MiB RAM\n", opt.guest,
+			guest_format_name(res.format), cpu_mode_name(res.mode),
+			(unsigned long long)res.entry, (unsigned long long)(vm->mem_size >> 20));
+	if (register_devices(vm) < 0) {
+		fprintf(stderr, "vmm: cannot register devices\n");
+		vm_destroy(vm);
+		return EXIT_HOST_ERROR;
+	}
+	enum vm_stop_reason reason = vm_run(vm, opt.timeout_sec);
+	if (reason == STOP_TIMEOUT)
+		fprintf(stderr, "vmm: guest stopped after the %g s timeout\n", opt.timeout_sec);
+	if (opt.stats)
+		vm_print_stats(vm);
+	status = exit_status_of(reason, vm->exit_status);
+	vm_destroy(vm);
+	return status;
+}

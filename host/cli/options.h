@@ -1,0 +1,34 @@
+/* Command-line options of vmm (see usage() in options.c and README.md). */
+#ifndef VMM_OPTIONS_H
+#define VMM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loader.h"
+
+/* vmm's exit statuses besides the guest's own (documented in --help). */
+#define EXIT_HOST_ERROR   1   /* KVM unavailable, out of memory, ... */
+#define EXIT_USAGE        2   /* bad option, malformed guest or disk image */
+#define EXIT_KVM_ERROR    123 /* KVM internal error or failed entry */
+#define EXIT_TIMEOUT      124 /* -timeout elapsed (as timeout(1)) */
+#define EXIT_TRIPLE_FAULT 125 /* the guest triple-faulted */
+
+struct options {
+	const char *guest;
+	const char *disk;
+	bool disk_read_only;
+	struct load_options load;
+	bool mode_set, load_set;
+	uint64_t mem_size;
+	double timeout_sec;
+	bool stats;
+	bool verbose;
+};
+
+/* Returns -1 when vmm should exit with *status (usage error, --help, --version). */
+int options_parse(int argc, char **argv, struct options *opt, int *status);
+/* Parses "64M", "2G", "4096", "0x1000" (suffixes K, M, G). */
+int parse_size(const char *s, uint64_t *out);
+
+#endif

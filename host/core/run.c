@@ -1,0 +1,227 @@
+/*
+ * The run loop: KVM_RUN on the vCPU's own thread, each exit dispatched to the
+ * port or MMIO bus (no device logic here), and the stop protocol: whoever
+ * wants the guest stopped sets immediate_exit and signals the vCPU thread,
+ * which makes KVM_RUN return at once (never pthread_cancel).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "console.h"
+#include "vm.h"
+
+#define SIG_VCPU_KICK SIGUSR1
+#define CONSOLE_FLUSH_INTERVAL_NS 50000000ull /* 50 ms */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void vm_request_stop(struct vm *vm, enum vm_stop_reason reason, int status)
+{
+	int expected = STOP_NONE;
+	if (!atomic_compare_exchange_strong(&vm->stop_reason, &expected, reason))
+		return; /* an earlier stop wins */
+	vm->exit_status = status;
+	vm->run->immediate_exit = 1;
+	if (atomic_load(&vm->vcpu_running) && !pthread_equal(pthread_self(), vm->vcpu_thread))
+		pthread_kill(vm->vcpu_thread, SIG_VCPU_KICK);
+}
+
+static void report_unclaimed_port(struct vm *vm, uint16_t port, bool is_write)
+{
+	uint8_t bit = (uint8_t)(1u << (port % 8));
+	if (!vm->cfg.verbose || (vm->unclaimed_port_seen[port / 8] & bit))
+		return;
+	vm->unclaimed_port_seen[port / 8] |= bit;
+	fprintf(stderr, "vmm: guest %s unclaimed port 0x%x (reported once)\n",
+		is_write ? "wrote" : "read", port);
+}
+
+/* Port I/O, including string I/O: KVM hands us `count` elements of `size`
+ * bytes at data_offset in the run area; all of them are done in this exit. */
+static void handle_io(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	for (uint32_t i = 0; i < run->io.count; i++, data += run->io.size) {
+		uint64_t value = 0;
+		if (is_write)
+			memcpy(&value, data, run->io.size);
+		if (!bus_access(&vm->pio, run->io.port, is_write, run->io.size, &value, i == 0))
+			report_unclaimed_port(vm, run->io.port, is_write);
+		if (!is_write)
+			memcpy(data, &value, run->io.size);
+	}
+}
+
+static void handle_mmio(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	uint64_t value = 0;
+	unsigned len = run->mmio.len > 8 ? 8 : run->mmio.len;
+	if (run->mmio.is_write)
+		memcpy(&value, run->mmio.data, len);
+	if (!bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.is_write, len, &value, true) &&
+	    vm->cfg.verbose)
+		fprintf(stderr, "vmm: guest %s unclaimed MMIO address 0x%llx\n",
+			run->mmio.is_write ? "wrote" : "read", (unsigned long long)run->mmio.phys_addr);
+	if (!run->mmio.is_write)
+		memcpy(run->mmio.data, &value, len);
+}
+
+/* Handles one exit; returns false when the guest must stop. */
+static bool handle_exit(struct vm *vm)
+{
+	struct kvm_run *run = vm->run;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(vm);
+		return true;
+	case KVM_EXIT_MMIO:
+		handle_mmio(vm);
+		return true;
+	case KVM_EXIT_HLT:
+		vm_request_stop(vm, STOP_HALT, 0);
+		return false;
+	case KVM_EXIT_SHUTDOWN:
+		fprintf(stderr, "vmm: guest triple fault\n");
+		vm_dump_regs(vm);
+		vm_request_stop(vm, STOP_TRIPLE_FAULT, 0);
+		return false;
+	case KVM_EXIT_INTERNAL_ERROR:
+		fprintf(stderr, "vmm: KVM internal error, suberror %u%s\n", run->internal.suberror,
+			run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+				? " (instruction emulation failed)" : "");
+		vm_dump_regs(vm);
+		vm_request_stop(vm, STOP_KVM_ERROR, 0);
+		return false;
+	case KVM_EXIT_FAIL_ENTRY:
+		fprintf(stderr, "vmm: KVM could not enter the guest, hardware reason 0x%llx\n",
+			(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		vm_dump_regs(vm);
+		vm_request_stop(vm, STOP_KVM_ERROR, 0);
+		return false;
+	case KVM_EXIT_INTR:
+		return true; /* a signal: the loop checks for a stop request */
+	default:
+		fprintf(stderr, "vmm: unexpected KVM exit reason %u\n", run->exit_reason);
+		vm_dump_regs(vm);
+		vm_request_stop(vm, STOP_KVM_ERROR, 0);
+		return false;
+	}
+}
+
+/* Set by SIGINT/SIGTERM/SIGHUP; the waiting thread turns it into a stop. */
+static volatile sig_atomic_t user_signal;
+
+static void *vcpu_thread_main(void *arg)
+{
+	struct vm *vm = arg;
+	uint64_t t = now_ns();
+	while (atomic_load(&vm->stop_reason) == STOP_NONE) {
+		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+		uint64_t t_exit = now_ns();
+		vm->stats.guest_ns += t_exit - t;
+		if (rc < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(errno));
+				vm_request_stop(vm, STOP_HOST_ERROR, 0);
+			}
+		} else {
+			vm->stats.exits++;
+			if (vm->run->exit_reason < EXIT_REASONS_TRACKED)
+				vm->stats.by_reason[vm->run->exit_reason]++;
+			handle_exit(vm);
+		}
+		t = now_ns();
+		vm->stats.vmm_ns += t - t_exit;
+	}
+	pthread_mutex_lock(&vm->wait_lock);
+	atomic_store(&vm->vcpu_running, false);
+	pthread_cond_signal(&vm->vcpu_done);
+	pthread_mutex_unlock(&vm->wait_lock);
+	return NULL;
+}
+
+static void kick_handler(int sig)
+{
+	(void)sig; /* only here to interrupt KVM_RUN */
+}
+
+static void user_signal_handler(int sig)
+{
+	user_signal = sig;
+}
+
+static void install_handler(int sig, void (*fn)(int))
+{
+	/* No SA_RESTART: the kick must make KVM_RUN fail with EINTR. */
+	struct sigaction sa = { .sa_handler = fn };
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static void run_stop_hooks(struct vm *vm)
+{
+	for (int i = 0; i < vm->n_stop_hooks; i++)
+		vm->stop_hooks[i].fn(vm, vm->stop_hooks[i].opaque);
+	console_flush();
+}
+
+enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
+{
+	install_handler(SIG_VCPU_KICK, kick_handler);
+	install_handler(SIGINT, user_signal_handler);
+	install_handler(SIGTERM, user_signal_handler);
+	install_handler(SIGHUP, user_signal_handler);
+	user_signal = 0;
+
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* now_ns()'s clock */
+	pthread_cond_init(&vm->vcpu_done, &attr);
+	pthread_condattr_destroy(&attr);
+	pthread_mutex_init(&vm->wait_lock, NULL);
+
+	atomic_store(&vm->vcpu_running, true);
+	if (pthread_create(&vm->vcpu_thread, NULL, vcpu_thread_main, vm) != 0) {
+		atomic_store(&vm->vcpu_running, false);
+		fprintf(stderr, "vmm: cannot start the vCPU thread\n");
+		return STOP_HOST_ERROR;
+	}
+	uint64_t deadline = timeout_sec > 0 ? now_ns() + (uint64_t)(timeout_sec * 1e9) : 0;
+	/* Wake up every flush interval (or at the deadline) while the guest runs:
+	 * an idle wait, not a busy one. */
+	pthread_mutex_lock(&vm->wait_lock);
+	while (atomic_load(&vm->vcpu_running)) {
+		uint64_t wake = now_ns() + CONSOLE_FLUSH_INTERVAL_NS;
+		if (deadline && deadline < wake)
+			wake = deadline;
+		struct timespec ts = { (time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull) };
+		pthread_cond_timedwait(&vm->vcpu_done, &vm->wait_lock, &ts);
+		if (!atomic_load(&vm->vcpu_running))
+			break;
+		pthread_mutex_unlock(&vm->wait_lock);
+		console_flush();
+		if (user_signal)
+			vm_request_stop(vm, STOP_USER, 128 + user_signal);
+		if (deadline && now_ns() >= deadline)
+			vm_request_stop(vm, STOP_TIMEOUT, 0);
+		pthread_mutex_lock(&vm->wait_lock);
+	}
+	pthread_mutex_unlock(&vm->wait_lock);
+	pthread_join(vm->vcpu_thread, NULL);
+	pthread_cond_destroy(&vm->vcpu_done);
+	pthread_mutex_destroy(&vm->wait_lock);
+	run_stop_hooks(vm);
+	return (enum vm_stop_reason)atomic_load(&vm->stop_reason);
+}

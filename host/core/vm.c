@@ -1,0 +1,210 @@
+/* VM lifecycle: /dev/kvm, the VM, guest RAM and its memslots, the vCPU. */
+#include "vm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cpuid.h"
+#include "layout.h"
+
+/* KVM needs three pages for the real-mode TSS and one for the EPT identity
+ * map on Intel; put them just below 4 GiB, far from guest RAM (as QEMU does). */
+#define KVM_TSS_ADDR         0xfffbd000ull
+#define KVM_IDENTITY_MAP_ADDR 0xfffbc000ull
+
+static struct vm *fail(struct vm *vm, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	vm_destroy(vm);
+	return NULL;
+}
+
+static int add_memslot(struct vm *vm, uint32_t slot, uint64_t gpa, uint64_t size)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)(vm->ram + gpa),
+	};
+	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region);
+}
+
+struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
+{
+	struct vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return fail(vm, err, errlen, "out of memory");
+	vm->cfg = *cfg;
+	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+	vm->run = MAP_FAILED;
+	vm->ram = MAP_FAILED;
+	vm->mem_size = cfg->mem_size ? cfg->mem_size : MEM_DEFAULT;
+	bus_init(&vm->pio, "port");
+	bus_init(&vm->mmio, "mmio");
+
+	if (vm->mem_size < MEM_MIN || vm->mem_size > MEM_MAX || vm->mem_size % 4096)
+		return fail(vm, err, errlen, "memory size %llu is outside 2 MiB..3 GiB or not page aligned",
+			    (unsigned long long)vm->mem_size);
+
+	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->kvm_fd < 0)
+		return fail(vm, err, errlen, "cannot open /dev/kvm: %s", strerror(errno));
+	int api = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	if (api != KVM_API_VERSION)
+		return fail(vm, err, errlen, "KVM API version %d, vmm needs %d", api, KVM_API_VERSION);
+
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0)
+		return fail(vm, err, errlen, "KVM_CREATE_VM: %s", strerror(errno));
+	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0)
+		return fail(vm, err, errlen, "KVM_SET_TSS_ADDR: %s", strerror(errno));
+	uint64_t identity = KVM_IDENTITY_MAP_ADDR;
+	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &identity) < 0)
+		return fail(vm, err, errlen, "KVM_SET_IDENTITY_MAP_ADDR: %s", strerror(errno));
+
+	/* MAP_NORESERVE: a 3 GiB guest that touches 1 MiB costs 1 MiB. */
+	vm->ram = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED)
+		return fail(vm, err, errlen, "cannot map %llu bytes of guest RAM: %s",
+			    (unsigned long long)vm->mem_size, strerror(errno));
+	madvise(vm->ram, vm->mem_size, MADV_MERGEABLE);
+	/* Two slots leave the VGA window [0xA0000, 0xC0000) unbacked, so guest
+	 * accesses there exit to vmm as MMIO. */
+	if (add_memslot(vm, 0, 0, LOW_RAM_END) < 0 ||
+	    add_memslot(vm, 1, BIOS_AREA_BASE, vm->mem_size - BIOS_AREA_BASE) < 0)
+		return fail(vm, err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+
+	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu_fd < 0)
+		return fail(vm, err, errlen, "KVM_CREATE_VCPU: %s", strerror(errno));
+	int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size <= 0)
+		return fail(vm, err, errlen, "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+	vm->run_size = (size_t)run_size;
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
+	if (vm->run == MAP_FAILED)
+		return fail(vm, err, errlen, "cannot map the kvm_run area: %s", strerror(errno));
+
+	if (cpuid_setup(vm, err, errlen) < 0) {
+		vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	for (int i = vm->n_destroy_hooks - 1; i >= 0; i--)
+		vm->destroy_hooks[i].fn(vm, vm->destroy_hooks[i].opaque);
+	if (vm->run != MAP_FAILED)
+		munmap(vm->run, vm->run_size);
+	if (vm->vcpu_fd >= 0)
+		close(vm->vcpu_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->ram != MAP_FAILED)
+		munmap(vm->ram, vm->mem_size);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	free(vm);
+}
+
+void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len;
+	if (end < gpa)
+		return NULL; /* wraps around */
+	bool in_low = end <= LOW_RAM_END;
+	bool in_high = gpa >= BIOS_AREA_BASE && end <= vm->mem_size;
+	return in_low || in_high ? vm->ram + gpa : NULL;
+}
+
+int vm_read_phys(void *opaque, uint64_t gpa, void *buf, size_t len)
+{
+	void *src = vm_gpa_ptr(opaque, gpa, len);
+	if (!src)
+		return -1;
+	memcpy(buf, src, len);
+	return 0;
+}
+
+int vm_get_regs(struct vm *vm, struct kvm_regs *regs)
+{
+	return ioctl(vm->vcpu_fd, KVM_GET_REGS, regs);
+}
+
+int vm_set_regs(struct vm *vm, const struct kvm_regs *regs)
+{
+	return ioctl(vm->vcpu_fd, KVM_SET_REGS, regs);
+}
+
+int vm_get_sregs(struct vm *vm, struct kvm_sregs *sregs)
+{
+	return ioctl(vm->vcpu_fd, KVM_GET_SREGS, sregs);
+}
+
+int vm_register_pio(struct vm *vm, uint16_t port, uint16_t len, const char *name,
+		    const struct io_ops *ops, void *opaque)
+{
+	return bus_register(&vm->pio, port, len, name, ops, opaque);
+}
+
+int vm_register_mmio(struct vm *vm, uint64_t base, uint64_t len, const char *name,
+		     const struct io_ops *ops, void *opaque)
+{
+	return bus_register(&vm->mmio, base, len, name, ops, opaque);
+}
+
+int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn)
+{
+	if (nr > HC_MAX)
+		return -1;
+	vm->hypercalls[nr] = fn;
+	return 0;
+}
+
+static int add_hook(struct vm_hook *hooks, int *n, stop_hook_fn fn, void *opaque)
+{
+	if (*n == VM_MAX_STOP_HOOKS)
+		return -1;
+	hooks[*n] = (struct vm_hook){ fn, opaque };
+	(*n)++;
+	return 0;
+}
+
+int vm_add_stop_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
+{
+	return add_hook(vm->stop_hooks, &vm->n_stop_hooks, fn, opaque);
+}
+
+int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
+{
+	return add_hook(vm->destroy_hooks, &vm->n_destroy_hooks, fn, opaque);
+}
+
+int vm_memmap(const struct vm *vm, struct hc_memmap_entry *out, int max)
+{
+	const struct hc_memmap_entry map[] = {
+		{ 0, LOW_RAM_END, HC_MEM_USABLE, 0 },
+		{ BIOS_AREA_BASE, HIGH_RAM_BASE - BIOS_AREA_BASE, HC_MEM_RESERVED, 0 },
+		{ HIGH_RAM_BASE, vm->mem_size - HIGH_RAM_BASE, HC_MEM_USABLE, 0 },
+	};
+	int n = (int)(sizeof(map) / sizeof(map[0]));
+	for (int i = 0; i < n && i < max; i++)
+		out[i] = map[i];
+	return n;
+}

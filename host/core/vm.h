@@ -1,0 +1,131 @@
+/*
+ * The vmm core library: create a VM, load a guest, register devices and
+ * hypercalls, run it, stop it. The CLI (host/cli) and the tests both build
+ * VMs with these calls, the way Linux's KVM selftests use kvm_util.
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "vmm/abi.h"
+
+enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_PAGED32, MODE_LONG };
+
+/* Why a run ended. Each maps to a documented exit status (see exit_status.h). */
+enum vm_stop_reason {
+	STOP_NONE = 0,
+	STOP_HALT,           /* the guest executed hlt */
+	STOP_GUEST_EXIT,     /* EXIT hypercall or isa-debug-exit port */
+	STOP_USER,           /* window closed, ESC, SIGINT/SIGTERM */
+	STOP_TIMEOUT,        /* -timeout elapsed */
+	STOP_TRIPLE_FAULT,   /* KVM_EXIT_SHUTDOWN */
+	STOP_KVM_ERROR,      /* internal error, failed entry, unknown exit */
+	STOP_HOST_ERROR,     /* an ioctl of vmm's failed */
+};
+
+struct vm_config {
+	uint64_t mem_size;   /* bytes; MEM_DEFAULT when 0 */
+	bool verbose;        /* -v: report unclaimed ports, loader details */
+};
+
+struct vm;
+typedef int (*hypercall_fn)(struct vm *vm, const struct hc_request *req, uint64_t *ret);
+typedef void (*stop_hook_fn)(struct vm *vm, void *opaque);
+
+#define VM_MAX_STOP_HOOKS 8
+#define EXIT_REASONS_TRACKED 64
+
+struct vm_stats {
+	uint64_t exits;                            /* every exit from KVM_RUN */
+	uint64_t by_reason[EXIT_REASONS_TRACKED];  /* indexed by KVM_EXIT_* */
+	uint64_t numexits_calls;                   /* NUM_EXITS hypercalls */
+	uint64_t hypercalls, hypercalls_failed;
+	uint64_t guest_ns, vmm_ns;                 /* time in KVM_RUN vs outside */
+};
+
+struct vm {
+	struct vm_config cfg;
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+
+	uint8_t *ram;        /* host mapping of guest-physical [0, mem_size) */
+	uint64_t mem_size;
+
+	struct bus pio, mmio;
+	hypercall_fn hypercalls[HC_MAX + 1];
+	bool bad_block_reported;
+	uint8_t unclaimed_port_seen[65536 / 8];
+
+	struct vm_hook {
+		stop_hook_fn fn;
+		void *opaque;
+	} stop_hooks[VM_MAX_STOP_HOOKS], destroy_hooks[VM_MAX_STOP_HOOKS];
+	int n_stop_hooks, n_destroy_hooks;
+
+	/* Stop state: the first request wins; written from any thread. */
+	atomic_int stop_reason;
+	int exit_status;
+	pthread_t vcpu_thread;
+	atomic_bool vcpu_running;
+	pthread_mutex_t wait_lock; /* with vcpu_done: vm_run waits for the vCPU */
+	pthread_cond_t vcpu_done;
+
+	struct vm_stats stats;
+};
+
+/* Creates a VM with guest RAM and one vCPU. Returns NULL with a message in err. */
+struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
+/* Unmaps and closes everything. Safe on a partly built VM. */
+void vm_destroy(struct vm *vm);
+
+/* Checked access to guest-physical memory: returns the host address of
+ * [gpa, gpa + len) if it lies wholly in guest RAM, else NULL. Every address a
+ * guest hands us goes through here. */
+void *vm_gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
+/* Reads guest-physical memory; 0 or -1 (not RAM). Matches phys_read_fn. */
+int vm_read_phys(void *vm, uint64_t gpa, void *buf, size_t len);
+
+/* Puts the vCPU in `mode` with flat segments, entry point and stack. */
+int vm_setup_cpu(struct vm *vm, enum cpu_mode mode, uint64_t entry, uint64_t stack);
+int vm_get_regs(struct vm *vm, struct kvm_regs *regs);
+int vm_set_regs(struct vm *vm, const struct kvm_regs *regs);
+int vm_get_sregs(struct vm *vm, struct kvm_sregs *sregs);
+
+/* Devices and hypercalls. */
+int vm_register_pio(struct vm *vm, uint16_t port, uint16_t len, const char *name,
+		    const struct io_ops *ops, void *opaque);
+int vm_register_mmio(struct vm *vm, uint64_t base, uint64_t len, const char *name,
+		     const struct io_ops *ops, void *opaque);
+int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn);
+/* Stop hooks run once the vCPU has stopped (flush disks, screenshots);
+ * destroy hooks run in vm_destroy (free device state). */
+int vm_add_stop_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
+int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
+
+/* Runs the vCPU on its own thread until the guest stops, a stop is requested
+ * or timeout_sec (0 = none) elapses. Returns the stop reason; the guest's
+ * status is in vm->exit_status. Stop hooks (disk flush...) have run. */
+enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec);
+/* Asks the VM to stop; callable from any thread or a device handler. */
+void vm_request_stop(struct vm *vm, enum vm_stop_reason reason, int status);
+
+/* Memory map as the guest sees it (e820 style). Returns the entry count. */
+int vm_memmap(const struct vm *vm, struct hc_memmap_entry *out, int max);
+
+/* Prints the registers to stderr (after a fault). */
+void vm_dump_regs(struct vm *vm);
+/* Prints -stats to stderr. */
+void vm_print_stats(struct vm *vm);
+
+const char *cpu_mode_name(enum cpu_mode mode);
+int cpu_mode_parse(const char *name, enum cpu_mode *mode);
+
+#endif

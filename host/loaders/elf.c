@@ -1,0 +1,106 @@
+/* ELF32 and ELF64 executables: each PT_LOAD segment is copied to its
+ * physical address (p_paddr) and its bss (p_memsz beyond p_filesz) zeroed.
+ * Every offset and size is checked against the file before it is used. */
+#include <elf.h>
+#include <string.h>
+
+#include "loader.h"
+
+bool is_elf(const uint8_t *image, size_t size)
+{
+	return size >= EI_NIDENT && memcmp(image, ELFMAG, SELFMAG) == 0;
+}
+
+/* The fields the loader needs, the same for both classes. */
+struct segment {
+	uint32_t type;
+	uint64_t offset, paddr, filesz, memsz;
+};
+
+static struct segment segment_at(const uint8_t *ph, bool is64)
+{
+	struct segment s;
+	if (is64) {
+		Elf64_Phdr p;
+		memcpy(&p, ph, sizeof(p));
+		s = (struct segment){ p.p_type, p.p_offset, p.p_paddr, p.p_filesz, p.p_memsz };
+	} else {
+		Elf32_Phdr p;
+		memcpy(&p, ph, sizeof(p));
+		s = (struct segment){ p.p_type, p.p_offset, p.p_paddr, p.p_filesz, p.p_memsz };
+	}
+	return s;
+}
+
+static int load_segment(struct vm *vm, const uint8_t *image, size_t size, const struct segment *s,
+			char *err, size_t errlen)
+{
+	if (s->filesz > s->memsz)
+		return load_error(err, errlen, "ELF segment at 0x%llx has file size above memory size",
+				  (unsigned long long)s->paddr);
+	if (s->offset > size || s->filesz > size - s->offset)
+		return load_error(err, errlen, "ELF segment at 0x%llx lies past the end of the file (truncated?)",
+				  (unsigned long long)s->paddr);
+	uint8_t *dst = image_place(vm, s->paddr, s->memsz, err, errlen);
+	if (!dst)
+		return -1;
+	memcpy(dst, image + s->offset, s->filesz);
+	memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	return 0;
+}
+
+int load_elf(struct vm *vm, const uint8_t *image, size_t size, struct load_result *res, char *err,
+	     size_t errlen)
+{
+	if (!is_elf(image, size))
+		return load_error(err, errlen, "not an ELF file");
+	bool is64 = image[EI_CLASS] == ELFCLASS64;
+	if (!is64 && image[EI_CLASS] != ELFCLASS32)
+		return load_error(err, errlen, "ELF file has an unknown class %u", image[EI_CLASS]);
+	if (image[EI_DATA] != ELFDATA2LSB)
+		return load_error(err, errlen, "ELF file is not little-endian");
+	size_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	if (size < ehsize)
+		return load_error(err, errlen, "ELF header is truncated");
+
+	uint16_t type, machine, phentsize, phnum;
+	uint64_t entry, phoff;
+	if (is64) {
+		Elf64_Ehdr h;
+		memcpy(&h, image, sizeof(h));
+		type = h.e_type, machine = h.e_machine, entry = h.e_entry;
+		phoff = h.e_phoff, phentsize = h.e_phentsize, phnum = h.e_phnum;
+	} else {
+		Elf32_Ehdr h;
+		memcpy(&h, image, sizeof(h));
+		type = h.e_type, machine = h.e_machine, entry = h.e_entry;
+		phoff = h.e_phoff, phentsize = h.e_phentsize, phnum = h.e_phnum;
+	}
+	if (type != ET_EXEC)
+		return load_error(err, errlen, "ELF file is not an executable (type %u)", type);
+	if (machine != (is64 ? EM_X86_64 : EM_386))
+		return load_error(err, errlen, "ELF file is not for x86 (machine %u)", machine);
+	size_t want = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	if (phnum == 0 || phentsize < want)
+		return load_error(err, errlen, "ELF file has no usable program headers");
+	if (phoff > size || (uint64_t)phnum * phentsize > size - phoff)
+		return load_error(err, errlen, "ELF program headers lie past the end of the file (truncated?)");
+
+	int loaded = 0;
+	for (uint16_t i = 0; i < phnum; i++) {
+		struct segment s = segment_at(image + phoff + (uint64_t)i * phentsize, is64);
+		if (s.type != PT_LOAD || s.memsz == 0)
+			continue;
+		if (load_segment(vm, image, size, &s, err, errlen) < 0)
+			return -1;
+		loaded++;
+	}
+	if (loaded == 0)
+		return load_error(err, errlen, "ELF file has no loadable segment");
+	if (!vm_gpa_ptr(vm, entry, 1))
+		return load_error(err, errlen, "ELF entry point 0x%llx is outside guest RAM",
+				  (unsigned long long)entry);
+	res->format = is64 ? FORMAT_ELF64 : FORMAT_ELF32;
+	res->entry = entry;
+	return 0;
+}

@@ -1,0 +1,32 @@
+# The test suite. `make test` builds everything and runs tests/run.sh, which
+# runs the cmocka binaries and the shell integration tests and prints one
+# summary line.
+
+TEST_LIBS    := -lcmocka -lpthread
+UNIT_SRCS    := $(wildcard tests/unit/test_*.c)
+UNIT_BINS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+VMLIB_OBJS   := $(BUILD)/tests/lib/test_vm.o $(BUILD)/tests/integration/snippets.o
+INTEG_SRCS   := $(wildcard tests/integration/test_*.c)
+INTEG_BINS   := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
+TEST_BINS    := $(UNIT_BINS) $(INTEG_BINS)
+
+$(BUILD)/tests/%.o: tests/%.S
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) -o $@ $< $(LIBVMM) $(LDLIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/%: tests/integration/%.c $(VMLIB_OBJS) $(LIBVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) -o $@ $< $(VMLIB_OBJS) $(LIBVMM) $(LDLIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/lib/%.o: tests/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) -c $< -o $@
+
+test-bins: $(TEST_BINS)
+
+test: all test-bins
+	BUILD=$(BUILD) tests/run.sh
