@@ -1,39 +1,75 @@
 /*
- * The demo `make run` starts: a tour of the hypercalls a guest can make,
- * each printed through the VMM's own console calls. Exits with status 0.
+ * The demo `make run` starts (long mode; also built for real and protected
+ * mode): the course's fixed sequence of hypercalls, then a short tour of
+ * what each call guarantees. Every line is printed by the VMM through a
+ * hypercall. Exits with status 0.
  */
 #include <stdint.h>
 
 #include "hypercall.h"
-#include "printf.h"
 
 #define MEMMAP_MAX 8
+#define INVALID_GVA 4294967295ull
+
+static void course_sequence(void)
+{
+	hc_print32bit(2048);
+	hc_print32bit(4294967295u);
+	unsigned long long a = hc_numexits();
+	hc_printstr("CS 695 Assignment 3\n");
+	unsigned long long b = hc_numexits();
+	hc_print32bit((uint32_t)a);
+	hc_print32bit((uint32_t)b);
+	hc_print64(hc_gvatohva((const void *)1024));
+	hc_print64(hc_gvatohva((const void *)(uintptr_t)INVALID_GVA));
+	hc_print64(hc_gettimestamp());
+}
+
+static void print_labelled(const char *label, unsigned long long value)
+{
+	hc_printstr(label);
+	hc_print64(value);
+}
 
 static void show_memory_map(void)
 {
 	struct hc_memmap_entry entries[MEMMAP_MAX];
 	long long count = hc_memmap(entries, MEMMAP_MAX);
-
-	printf("guest physical memory (%lld ranges):\n", (long long)count);
-	for (long long i = 0; i < count && i < MEMMAP_MAX; i++)
-		printf("  %010llx-%010llx %s\n", entries[i].base,
-		       entries[i].base + entries[i].length - 1,
-		       entries[i].type == HC_MEM_USABLE ? "RAM" : "reserved");
+	hc_printstr("memory map entries: ");
+	hc_print32bit((uint32_t)count);
+	for (long long i = 0; i < count && i < MEMMAP_MAX; i++) {
+		hc_printstr(entries[i].type == HC_MEM_USABLE ? "usable   " : "reserved ");
+		hc_print64(entries[i].base);
+		hc_printstr("  length  ");
+		hc_print64(entries[i].length);
+	}
 }
 
 int main(void)
 {
-	static const char greeting[] = "Hello from the guest, through PRINTSTR!\n";
-	unsigned long long start = hc_gettimestamp();
+	static const char greeting[] = "one PRINTSTR,\ntwo lines\n";
 
+	hc_printstr("== course sequence\n");
+	course_sequence();
+
+	hc_printstr("== tour\n");
+	hc_printstr("a 32-bit value: ");
+	hc_print32bit(123456789);
+
+	unsigned long long before = hc_numexits();
 	hc_printstr(greeting);
-	printf("the greeting lives at guest %p, host 0x%llx\n",
-	       (const void *)greeting, hc_gvatohva(greeting));
-	printf("VM exits so far: %llu\n", hc_numexits());
+	unsigned long long after = hc_numexits();
+	hc_printstr("exits around one PRINTSTR differ by ");
+	hc_print32bit((uint32_t)(after - before));
+
+	print_labelled("host address of the greeting: ", hc_gvatohva(greeting));
+	hc_printstr("an address outside guest RAM: ");
+	print_labelled("its host address: ", hc_gvatohva((const void *)(uintptr_t)INVALID_GVA));
+
+	unsigned long long t1 = hc_gettimestamp();
+	unsigned long long t2 = hc_gettimestamp();
+	hc_printstr(t2 > t1 ? "timestamps increase: yes\n" : "timestamps increase: NO\n");
+
 	show_memory_map();
-	printf("PRINT32 and PRINT64 of 42:\n");
-	hc_print32bit(42);
-	hc_print64(42);
-	printf("this took %llu ns of guest time\n", hc_gettimestamp() - start);
 	return 0;
 }

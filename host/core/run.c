@@ -184,6 +184,9 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 	install_handler(SIGTERM, user_signal_handler);
 	install_handler(SIGHUP, user_signal_handler);
 	user_signal = 0;
+	/* A VM may be run again after it stopped (tests do): start afresh. */
+	atomic_store(&vm->stop_reason, STOP_NONE);
+	vm->run->immediate_exit = 0;
 
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
