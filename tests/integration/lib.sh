@@ -1,0 +1,58 @@
+# Helpers for the shell integration tests: each check prints one line,
+# PASS/FAIL/SKIP plus its name, which tests/run.sh counts.
+BUILD=${BUILD:-build}
+VMM=${VMM:-$BUILD/vmm}
+G=$BUILD/guest
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+
+# run NAME: runs the rest of the arguments, keeping stdout, stderr and status
+# in $TMP/NAME.{out,err} and $rc.
+run() {
+	local name=$1; shift
+	"$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null
+	rc=$?
+}
+
+# expect NAME STATUS EXPECTED_STDOUT_FILE_OR_TEXT COMMAND...
+expect() {
+	local name=$1 status=$2 want=$3; shift 3
+	run "$name" "$@"
+	if [ "$rc" -ne "$status" ]; then
+		fail "$name" "exit status $rc, expected $status; stderr: $(head -c 300 "$TMP/$name.err")"
+	elif [ "$(cat "$TMP/$name.out")" != "$want" ]; then
+		fail "$name" "stdout was '$(head -c 300 "$TMP/$name.out")', expected '$want'"
+	else
+		pass "$name"
+	fi
+}
+
+# expect_error NAME PATTERN COMMAND...: exit 2, no stdout, a one-line error
+# on stderr matching PATTERN.
+expect_error() {
+	local name=$1 pattern=$2; shift 2
+	run "$name" "$@"
+	if [ "$rc" -ne 2 ]; then
+		fail "$name" "exit status $rc, expected 2; stderr: $(head -c 300 "$TMP/$name.err")"
+	elif [ -s "$TMP/$name.out" ]; then
+		fail "$name" "the guest ran: stdout '$(head -c 100 "$TMP/$name.out")'"
+	elif [ "$(wc -l <"$TMP/$name.err")" -ne 1 ] || ! grep -qE "$pattern" "$TMP/$name.err"; then
+		fail "$name" "stderr '$(cat "$TMP/$name.err")' is not one line matching /$pattern/"
+	else
+		pass "$name"
+	fi
+}
+
+# True when this host's KVM runs 32-bit paging (a probe guest, once).
+host_runs_paged32() {
+	if [ -z "${PAGED32_OK:-}" ]; then
+		"$VMM" -mode paged32 -guest "$G/hello-protected.bin" -timeout 20 >/dev/null 2>&1
+		if [ $? -eq 0 ]; then PAGED32_OK=yes; else PAGED32_OK=no; fi
+	fi
+	[ "$PAGED32_OK" = yes ]
+}
+PAGED32_SKIP="this host's KVM cannot run 32-bit paging (the probe guest triple-faults); it works on hardware KVM"
