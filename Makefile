@@ -35,8 +35,15 @@ $(VMM): $(CLI_OBJS) $(LIBVMM)
 
 -include guest/guest.mk
 -include tests/tests.mk
+-include bench/bench.mk
 
-run: all
+bench: bench-build
+	BUILD=$(BENCH_BUILD) bench/run.sh
+
+# run and test install missing Debian packages first (a no-op when all are
+# there), so that both work on a fresh machine.
+run: deps
+	$(MAKE) all
 	$(VMM) -mode long -guest $(BUILD)/guest/hypercall_demo-long.bin
 
 deps:

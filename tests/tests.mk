@@ -28,5 +28,6 @@ $(BUILD)/tests/lib/%.o: tests/lib/%.c
 
 test-bins: $(TEST_BINS)
 
-test: all test-bins
+test: deps
+	$(MAKE) all test-bins
 	BUILD=$(BUILD) tests/run.sh
