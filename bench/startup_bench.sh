@@ -15,5 +15,5 @@ out=$(mktemp)
 # -i: both exit with the guest's status 33, which is not a failure here.
 hyperfine -N -i -w 1 -r 5 --export-markdown "$out" "${cmds[@]}" >/dev/null 2>&1 || { echo "startup: hyperfine failed"; exit 1; }
 echo "## Start-up: hello Multiboot kernel, launch to exit (hyperfine, 5 runs)"
-sed -e "s|$QEMU .*-kernel [^ `]*|qemu-system-x86_64 -enable-kvm ... -kernel hello_mb|" "$out"
+sed -e "s|$QEMU .*-kernel [^ \`]*|qemu-system-x86_64 -enable-kvm ... -kernel hello_mb|" "$out"
 rm -f "$out"
