@@ -146,6 +146,20 @@ static void build_split_mapping(struct vm *vm)
 	pt[1] = 0x180000 | 3;
 }
 
+/* Runs one call in long mode with CR3 = the tables build_split_mapping made. */
+static char *call_with_own_tables(struct vm *vm, uint64_t block_gpa)
+{
+	test_vm_load(vm, MODE_LONG, SNIPPET(hypercall_own_cr3));
+	struct kvm_regs regs;
+	assert_int_equal(vm_get_regs(vm, &regs), 0);
+	regs.rax = 0x10000;
+	regs.rbx = block_gpa;
+	assert_int_equal(vm_set_regs(vm, &regs), 0);
+	char *out;
+	assert_int_equal(test_vm_run(vm, 10, &out), STOP_HALT);
+	return out;
+}
+
 static void test_printstr_across_noncontiguous_pages(void **state)
 {
 	(void)state;
@@ -158,36 +172,19 @@ static void test_printstr_across_noncontiguous_pages(void **state)
 	memset(vm_gpa_ptr(vm, 0x180ffc, 4), 'z', 4);
 	put_block(vm, 0x3080, request(HC_GVA_TO_HVA, 0x40001004, 0, 0));
 
-	test_vm_load(vm, MODE_LONG, SNIPPET(hypercall_own_cr3));
-	struct kvm_regs regs;
-	vm_get_regs(vm, &regs);
-	regs.rax = 0x10000;
-	regs.rbx = BLOCK;
-	vm_set_regs(vm, &regs);
-	char *out;
-	assert_int_equal(test_vm_run(vm, 10, &out), STOP_HALT);
+	char *out = call_with_own_tables(vm, BLOCK);
 	assert_string_equal(out, "Hello, pages!\n");
 	assert_int_equal(get_block(vm, BLOCK).status, 0);
 	free(out);
 
 	/* Same tables: an unterminated string at the end of the mapping. */
-	test_vm_load(vm, MODE_LONG, SNIPPET(hypercall_own_cr3));
-	vm_get_regs(vm, &regs);
-	regs.rax = 0x10000;
-	regs.rbx = 0x3040;
-	vm_set_regs(vm, &regs);
-	assert_int_equal(test_vm_run(vm, 10, &out), STOP_HALT);
+	out = call_with_own_tables(vm, 0x3040);
 	assert_string_equal(out, ""); /* nothing printed */
 	assert_int_equal(get_block(vm, 0x3040).status, HC_EFAULT);
 	free(out);
 
 	/* GVA_TO_HVA follows the guest's tables too. */
-	test_vm_load(vm, MODE_LONG, SNIPPET(hypercall_own_cr3));
-	vm_get_regs(vm, &regs);
-	regs.rax = 0x10000;
-	regs.rbx = 0x3080;
-	vm_set_regs(vm, &regs);
-	assert_int_equal(test_vm_run(vm, 10, NULL), STOP_HALT);
+	free(call_with_own_tables(vm, 0x3080));
 	struct hc_request r = get_block(vm, 0x3080);
 	assert_int_equal(r.status, 0);
 	assert_true(r.ret == (uint64_t)(uintptr_t)(vm->ram + 0x180004));
