@@ -10,6 +10,11 @@ OPT      ?= -O2
 CFLAGS   := -std=c11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ihost/core -Ihost/loaders -Ihost/devices -Ihost/display -Ihost/cli
 LDLIBS   := -lpng -lpthread
+# SDL2 for the -display sdl window (host/display/display_sdl.c).
+SDL_CFLAGS := $(shell sdl2-config --cflags 2>/dev/null || pkg-config --cflags sdl2)
+SDL_LIBS   := $(shell sdl2-config --libs 2>/dev/null || pkg-config --libs sdl2)
+CPPFLAGS += $(SDL_CFLAGS)
+LDLIBS   += $(SDL_LIBS)
 
 # The core library: everything on the host side but the CLI.
 LIB_SRCS  := $(wildcard host/core/*.c host/loaders/*.c host/devices/*.c host/display/*.c)
@@ -35,6 +40,7 @@ $(VMM): $(CLI_OBJS) $(LIBVMM)
 
 -include guest/guest.mk
 -include tests/tests.mk
+-include tests/disk.mk
 -include bench/bench.mk
 
 bench: bench-build

@@ -91,7 +91,7 @@ GUEST_multiboot64_SCRIPT := multiboot64.ld
 GUEST_multiboot64_OUTPUT := -multiboot64.elf
 GUEST_multiboot64_FINISH := --strip-debug -O elf32-i386
 
-GUEST_SDK_LIBRARY := string debugcon serial printf hypercall
+GUEST_SDK_LIBRARY := string debugcon serial printf hypercall ata ide_pv vga vga_pv
 
 .PHONY: guests guests-clean
 
@@ -159,6 +159,15 @@ $(eval $(call GUEST,hello_mb,multiboot multiboot64))
 $(eval $(call GUEST,printf_test,real protected long multiboot multiboot64))
 $(eval $(call GUEST,hypercall_test,real protected long))
 $(eval $(call GUEST,hypercall_demo,real protected long multiboot64))
+# Disk tests: protected for vmm, multiboot for vmm and QEMU (-append picks
+# the test); too big for real mode (128 KiB buffer).
+$(eval $(call GUEST,test_disk_emul,protected multiboot))
+$(eval $(call GUEST,test_disk_pv,protected multiboot))
+$(eval $(call GUEST,bench_disk,multiboot))
+# VGA tests (issue 4): protected for vmm, multiboot for vmm and QEMU.
+$(eval $(call GUEST,test_vga_emul,protected multiboot))
+$(eval $(call GUEST,test_vga_pv,protected multiboot))
+$(eval $(call GUEST,vga_bench,protected))
 
 -include $(shell find $(GUEST_OBJ) -name '*.d' 2>/dev/null)
 

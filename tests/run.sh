@@ -36,6 +36,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 
 for t in tests/integration/*.sh; do
+	[ "$(basename "$t")" = lib.sh ] && continue # helpers, not a test
 	[ -f "$t" ] || continue
 	name=$(basename "$t" .sh)
 	out=$(bash "$t" 2>&1)

@@ -28,6 +28,13 @@ $(BUILD)/tests/lib/%.o: tests/lib/%.c
 
 test-bins: $(TEST_BINS)
 
+# Image comparison for tests/integration/vga.sh (PNG or QEMU's PPM).
+VGA_IMGCMP := $(BUILD)/tests/tools/vga_imgcmp
+$(VGA_IMGCMP): tests/tools/vga_imgcmp.c $(LIBVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIBVMM) $(LDLIBS)
+test-bins: $(VGA_IMGCMP)
+
 test: deps
 	$(MAKE) all test-bins
 	BUILD=$(BUILD) tests/run.sh

@@ -4,9 +4,11 @@
 #include <stdlib.h>
 
 #include "console_ports.h"
+#include "disk_device.h"
 #include "hypercall.h"
 #include "loader.h"
 #include "options.h"
+#include "screen_setup.h"
 #include "vm.h"
 
 static int exit_status_of(enum vm_stop_reason reason, int guest_status)
@@ -63,6 +65,19 @@ int main(int argc, char **argv)
 			(unsigned long long)res.entry, (unsigned long long)(vm->mem_size >> 20));
 	if (register_devices(vm) < 0) {
 		fprintf(stderr, "vmm: cannot register devices\n");
+		vm_destroy(vm);
+		return EXIT_HOST_ERROR;
+	}
+	/* After the guest loaded: a bad guest is reported before a bad disk. */
+	int disk_rc = disk_device_attach(vm, opt.disk, opt.disk_read_only, err, sizeof(err));
+	if (disk_rc < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		vm_destroy(vm);
+		return disk_rc == -2 ? EXIT_USAGE : EXIT_HOST_ERROR;
+	}
+	/* Last: the display thread starts here and sees a complete VM. */
+	if (screen_setup(vm, &opt, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
 		vm_destroy(vm);
 		return EXIT_HOST_ERROR;
 	}

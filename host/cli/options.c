@@ -17,6 +17,8 @@ static void usage(FILE *out)
 		"(detected from the file). Options take one dash or two.\n"
 		"\n"
 		"  -guest FILE       the guest image (required)\n"
+		"  -disk FILE[,ro]   a raw disk image (size a multiple of 512) as the ATA master and PV disk\n"
+		"  -disk-ro          open the -disk image read-only (guest writes fail)\n"
 		"  -mode MODE        CPU mode for flat binaries: real (default), protected, paged32, long\n"
 		"  -load ADDR        guest-physical load address of a flat binary (default 0)\n"
 		"  -entry ADDR       entry point (default: the load address, or the ELF/Multiboot entry)\n"
@@ -24,6 +26,12 @@ static void usage(FILE *out)
 		"  -append TEXT      Multiboot command line (after the file name, as QEMU passes it)\n"
 		"  -timeout SECONDS  stop the guest after this long (exit status 124)\n"
 		"  -stats            print exit statistics on stderr when the guest stops\n"
+		"  -vga BACKING      VGA text buffer: mapped (default: guest RAM, no exits) or trapped\n"
+		"                    (every access exits to vmm)\n"
+		"  -display KIND     sdl (a window), term (this terminal), none; default sdl when\n"
+		"                    $DISPLAY or $WAYLAND_DISPLAY works, else none. ESC stops the guest\n"
+		"  -screenshot FILE  write the final screen as a 720x400 PNG when the guest stops\n"
+		"  -screendump FILE  write the final screen's 25 text lines (UTF-8) when the guest stops\n"
 		"  -v                verbose: loader details, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"
@@ -60,14 +68,29 @@ static int bad(int *status, const char *fmt, const char *arg)
 	return -1;
 }
 
-enum { OPT_GUEST = 256, OPT_DISK, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_MEM, OPT_APPEND,
+/* "-disk FILE,ro" (QEMU's style) means -disk FILE -disk-ro. The name is
+ * copied so that argv stays intact for messages. */
+static void split_disk_suffix(struct options *opt)
+{
+	size_t len = strlen(opt->disk);
+	if (len <= 3 || strcmp(opt->disk + len - 3, ",ro") != 0)
+		return;
+	static char name[4096];
+	snprintf(name, sizeof(name), "%.*s", (int)(len - 3), opt->disk);
+	opt->disk = name;
+	opt->disk_read_only = true;
+}
+
+enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_MEM, OPT_APPEND,
        OPT_TIMEOUT, OPT_STATS, OPT_HELP, OPT_VERSION };
+enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
 {
 	static const struct option longopts[] = {
 		{ "guest", required_argument, NULL, OPT_GUEST },
 		{ "disk", required_argument, NULL, OPT_DISK },
+		{ "disk-ro", no_argument, NULL, OPT_DISK_RO },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
@@ -75,6 +98,10 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		{ "append", required_argument, NULL, OPT_APPEND },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "vga", required_argument, NULL, OPT_VGA },
+		{ "display", required_argument, NULL, OPT_DISPLAY },
+		{ "screenshot", required_argument, NULL, OPT_SCREENSHOT },
+		{ "screendump", required_argument, NULL, OPT_SCREENDUMP },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -91,6 +118,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		switch (c) {
 		case OPT_GUEST: opt->guest = optarg; break;
 		case OPT_DISK: opt->disk = optarg; break;
+		case OPT_DISK_RO: opt->disk_read_only = true; break;
 		case OPT_MODE:
 			if (cpu_mode_parse(optarg, &opt->load.mode) < 0)
 				return bad(status, "unknown mode '%s': use real, protected, paged32 or long", optarg);
@@ -118,6 +146,16 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 				return bad(status, "bad timeout '%s': give a positive number of seconds", optarg);
 			break;
 		case OPT_STATS: opt->stats = true; break;
+		case OPT_VGA:
+			if (vga_backing_parse(optarg, &opt->vga) < 0)
+				return bad(status, "unknown -vga '%s': use mapped or trapped", optarg);
+			break;
+		case OPT_DISPLAY:
+			if (display_kind_parse(optarg, &opt->display) < 0)
+				return bad(status, "unknown -display '%s': use sdl, term or none", optarg);
+			break;
+		case OPT_SCREENSHOT: opt->screenshot = optarg; break;
+		case OPT_SCREENDUMP: opt->screendump = optarg; break;
 		case 'v': opt->verbose = true; break;
 		case 'h':
 		case OPT_HELP:
@@ -139,5 +177,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 	if (!opt->guest)
 		return bad(status, "%s", "no guest given: use -guest FILE");
 	opt->load.name = opt->guest;
+	if (opt->disk)
+		split_disk_suffix(opt);
 	return 0;
 }

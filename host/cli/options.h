@@ -5,7 +5,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "display.h"
 #include "loader.h"
+#include "vga.h"
 
 /* vmm's exit statuses besides the guest's own (documented in --help). */
 #define EXIT_HOST_ERROR   1   /* KVM unavailable, out of memory, ... */
@@ -24,6 +26,10 @@ struct options {
 	double timeout_sec;
 	bool stats;
 	bool verbose;
+	/* Screen (issue 4): -vga, -display, -screenshot, -screendump. */
+	enum vga_backing vga;
+	enum display_kind display;
+	const char *screenshot, *screendump;
 };
 
 /* Returns -1 when vmm should exit with *status (usage error, --help, --version). */

@@ -70,6 +70,9 @@ void vm_print_stats(struct vm *vm)
 				(unsigned long long)st->by_reason[i]);
 	print_bus_stats(&vm->pio);
 	print_bus_stats(&vm->mmio);
+	if (st->coalesced_writes)
+		fprintf(stderr, "  coalesced writes %llu (no exit each)\n",
+			(unsigned long long)st->coalesced_writes);
 	fprintf(stderr, "  hypercalls %llu (failed %llu)\n", (unsigned long long)st->hypercalls,
 		(unsigned long long)st->hypercalls_failed);
 	double total = (double)(st->guest_ns + st->vmm_ns);

@@ -137,6 +137,8 @@ static void *vcpu_thread_main(void *arg)
 				vm_request_stop(vm, STOP_HOST_ERROR, 0);
 			}
 		} else {
+			/* Queued writes happened before this exit: replay them first. */
+			vm_drain_coalesced(vm);
 			vm->stats.exits++;
 			if (vm->run->exit_reason < EXIT_REASONS_TRACKED)
 				vm->stats.by_reason[vm->run->exit_reason]++;
@@ -145,6 +147,7 @@ static void *vcpu_thread_main(void *arg)
 		t = now_ns();
 		vm->stats.vmm_ns += t - t_exit;
 	}
+	vm_drain_coalesced(vm); /* writes queued before a stop are not lost */
 	pthread_mutex_lock(&vm->wait_lock);
 	atomic_store(&vm->vcpu_running, false);
 	pthread_cond_signal(&vm->vcpu_done);

@@ -97,6 +97,13 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	if (vm->run == MAP_FAILED)
 		return fail(vm, err, errlen, "cannot map the kvm_run area: %s", strerror(errno));
 
+	/* The coalesced ring lives at a fixed page of the vCPU mapping. */
+	int ring_page = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0
+				? ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO) : 0;
+	long page = sysconf(_SC_PAGESIZE);
+	if (ring_page > 0 && (size_t)(ring_page + 1) * (size_t)page <= vm->run_size)
+		vm->coalesced_ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vm->run + ring_page * page);
+
 	if (cpuid_setup(vm, err, errlen) < 0) {
 		vm_destroy(vm);
 		return NULL;
@@ -194,6 +201,32 @@ int vm_add_stop_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
 int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
 {
 	return add_hook(vm->destroy_hooks, &vm->n_destroy_hooks, fn, opaque);
+}
+
+int vm_coalesce_pio(struct vm *vm, uint16_t port, uint16_t len)
+{
+	if (!vm->coalesced_ring)
+		return -1;
+	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = len, .pio = 1 };
+	return ioctl(vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0 ? -1 : 0;
+}
+
+void vm_drain_coalesced(struct vm *vm)
+{
+	struct kvm_coalesced_mmio_ring *ring = vm->coalesced_ring;
+	if (!ring)
+		return;
+	const uint32_t max = (uint32_t)((sysconf(_SC_PAGESIZE) - sizeof(*ring)) / sizeof(ring->coalesced_mmio[0]));
+	while (ring->first != atomic_load_explicit((_Atomic uint32_t *)&ring->last, memory_order_acquire)) {
+		struct kvm_coalesced_mmio *w = &ring->coalesced_mmio[ring->first];
+		uint64_t value = 0;
+		memcpy(&value, w->data, w->len > 8 ? 8 : w->len);
+		bus_access(w->pio ? &vm->pio : &vm->mmio, w->phys_addr, true, w->len, &value, false);
+		vm->stats.coalesced_writes++;
+		/* Hand the slot back to KVM only after we are done with it. */
+		atomic_store_explicit((_Atomic uint32_t *)&ring->first, (ring->first + 1) % max,
+				      memory_order_release);
+	}
 }
 
 int vm_memmap(const struct vm *vm, struct hc_memmap_entry *out, int max)

@@ -48,6 +48,7 @@ struct vm_stats {
 	uint64_t numexits_calls;                   /* NUM_EXITS hypercalls */
 	uint64_t hypercalls, hypercalls_failed;
 	uint64_t guest_ns, vmm_ns;                 /* time in KVM_RUN vs outside */
+	uint64_t coalesced_writes;                 /* replayed from the ring, no exit */
 };
 
 struct vm {
@@ -55,6 +56,8 @@ struct vm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;
+	/* KVM's coalesced-write ring (in the vCPU mapping), or NULL. */
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
 
 	uint8_t *ram;        /* host mapping of guest-physical [0, mem_size) */
 	uint64_t mem_size;
@@ -105,6 +108,16 @@ int vm_register_pio(struct vm *vm, uint16_t port, uint16_t len, const char *name
 int vm_register_mmio(struct vm *vm, uint64_t base, uint64_t len, const char *name,
 		     const struct io_ops *ops, void *opaque);
 int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn);
+/*
+ * Lets guest writes to ports [port, port + len) skip the exit: KVM queues
+ * them in a ring and vmm replays them, in order, on the bus at the very next
+ * exit (and at stop). Only for registers whose writes can wait until the
+ * guest next reads something (reads always exit). Returns 0, or -1 if this
+ * host's KVM lacks KVM_CAP_COALESCED_PIO (the writes then simply exit).
+ */
+int vm_coalesce_pio(struct vm *vm, uint16_t port, uint16_t len);
+/* Replays queued coalesced writes (run.c calls it at every exit). */
+void vm_drain_coalesced(struct vm *vm);
 /* Stop hooks run once the vCPU has stopped (flush disks, screenshots);
  * destroy hooks run in vm_destroy (free device state). */
 int vm_add_stop_hook(struct vm *vm, stop_hook_fn fn, void *opaque);

@@ -222,3 +222,6 @@ begin numexits_around_printstr
 	outl %eax, %dx
 	hlt
 end numexits_around_printstr
+
+/* No executable stack for the host binary this is linked into. */
+.section .note.GNU-stack, "", @progbits

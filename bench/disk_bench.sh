@@ -1,0 +1,131 @@
+#!/bin/bash
+# Disk (issue 5): 10,000 sector writes by the bench_disk guest
+# (guest/programs/bench_disk.c) with (a) the naive emulated ATA driver, one
+# outw per 16 bits, (b) rep outsw, (c) PV one sector per DISK_WRITE, (d) PV
+# one DISK_WRITE for all 10,000, plus (a) in QEMU with the same guest and
+# image. Method and results: docs/benchmarks.md, "Disk".
+#
+# vmm rows: time measured by the guest around its write loop (kvmclock, via
+# GET_TIMESTAMP), exits from -stats minus those of a run that writes nothing.
+# vmm vs QEMU: both timed from outside (process wall time minus the same
+# guest's start-up-only run), since QEMU has no GET_TIMESTAMP.
+# Env: RUNS (repetitions of the fast variants, default 3), DISK_BENCH_PNG
+# (plot file, default $BUILD/bench/disk_bench.png; gnuplot is optional).
+set -u
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-3}
+VMM=$BUILD/vmm
+KERNEL=$BUILD/guest/bench_disk-multiboot.elf
+QEMU=$(command -v qemu-system-x86_64 || true)
+SECTORS=10000
+PNG=${DISK_BENCH_PNG:-$BUILD/bench/disk_bench.png}
+if [ ! -x "$VMM" ] || [ ! -f "$KERNEL" ]; then
+	echo "disk: needs $VMM and $KERNEL (make bench builds them)"; exit 1
+fi
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+IMG=$TMP/disk.img
+truncate -s 5M "$IMG" # 10,240 sectors
+
+now() { echo "$EPOCHREALTIME"; }
+# vmm_run MODE: sets ns (guest-timed), exits (-stats total), wall (s)
+vmm_run() {
+	local t0 t1 out
+	t0=$(now)
+	out=$("$VMM" -guest "$KERNEL" -append "$1" -disk "$IMG" -stats 2>&1)
+	t1=$(now)
+	if ! grep -q "^bench_disk: $1 rc=0 " <<<"$out"; then
+		echo "disk: vmm run '$1' failed: $(head -c 300 <<<"$out")" >&2; exit 1
+	fi
+	ns=$(grep -oP 'ns=\K[0-9]+' <<<"$out")
+	exits=$(grep -oP 'total exits \K[0-9]+' <<<"$out")
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+}
+# qemu_run MODE: sets wall (s)
+qemu_run() {
+	local t0 t1 out
+	t0=$(now)
+	out=$(timeout 300 "$QEMU" -enable-kvm -nodefaults -display none -no-reboot -monitor none \
+		-serial none -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-drive file="$IMG",format=raw,if=ide -kernel "$KERNEL" -append "$1" 2>&1)
+	t1=$(now)
+	if ! grep -q "^bench_disk: $1 rc=0 " <<<"$out"; then
+		echo "disk: QEMU run '$1' failed: $(head -c 300 <<<"$out")" >&2; exit 1
+	fi
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# Baselines: start-up, IDENTIFY and printing, no writes.
+for _ in $(seq "$RUNS"); do vmm_run none; echo "$exits" >>"$TMP/none.exits"; echo "$wall" >>"$TMP/none.wall"; done
+base_exits=$(median <"$TMP/none.exits")
+base_wall=$(median <"$TMP/none.wall")
+
+declare -A NS EXITS
+for mode in outw outsw pv1 pvn; do
+	runs=$RUNS
+	[ "$mode" = outw ] || [ "$mode" = outsw ] && runs=1 # ~25 s each: once
+	: >"$TMP/$mode.ns"; : >"$TMP/$mode.exits"
+	for _ in $(seq "$runs"); do
+		vmm_run $mode
+		echo "$ns" >>"$TMP/$mode.ns"; echo $((exits - base_exits)) >>"$TMP/$mode.exits"
+		[ "$mode" = outw ] && vmm_outw_wall=$wall
+	done
+	NS[$mode]=$(median <"$TMP/$mode.ns")
+	EXITS[$mode]=$(median <"$TMP/$mode.exits")
+done
+
+echo "== disk: $SECTORS sector writes, bench_disk guest (Multiboot, 32-bit), 5 MiB raw image =="
+echo "| variant | time (s) | VM exits | exits/sector | µs/sector | MB/s | speed-up over (a) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+: >"$TMP/plot.dat"
+i=0
+for mode in outw outsw pv1 pvn; do
+	case $mode in
+	outw) label="(a) emulated, outw loop" ;;
+	outsw) label="(b) emulated, rep outsw" ;;
+	pv1) label="(c) PV, 1 sector per call" ;;
+	pvn) label="(d) PV, 10,000 sectors in 1 call" ;;
+	esac
+	awk -v l="$label" -v ns="${NS[$mode]}" -v a="${NS[outw]}" -v e="${EXITS[$mode]}" -v n=$SECTORS 'BEGIN {
+		printf "| %s | %.4f | %d | %.2f | %.2f | %.2f | " (a / ns < 10 ? "%.2f" : "%.0f") "× |\n", l,
+			ns / 1e9, e, e / n, ns / 1e3 / n, n * 512 / (ns / 1e9) / 1e6, a / ns }'
+	echo "$i \"${label#* }\" $(awk -v ns="${NS[$mode]}" -v n=$SECTORS 'BEGIN { print ns / 1e3 / n }')" >>"$TMP/plot.dat"
+	i=$((i + 1))
+done
+
+echo
+echo "vmm vs QEMU, (a) outw loop, process wall time minus the start-up-only run of the same guest:"
+vmm_a=$(awk -v w="$vmm_outw_wall" -v b="$base_wall" 'BEGIN { printf "%.3f", w - b }')
+if [ -z "$QEMU" ]; then
+	echo "| vmm | $vmm_a s |"
+	echo "(QEMU not installed: no comparison)"
+else
+	: >"$TMP/qnone.wall"
+	for _ in $(seq "$RUNS"); do qemu_run none; echo "$wall" >>"$TMP/qnone.wall"; done
+	qemu_run outw
+	qemu_a=$(awk -v w="$wall" -v b="$(median <"$TMP/qnone.wall")" 'BEGIN { printf "%.3f", w - b }')
+	echo "| emulator | (a) time (s) | µs/sector | vmm/QEMU |"
+	echo "|---|---:|---:|---:|"
+	awk -v v="$vmm_a" -v q="$qemu_a" -v n=$SECTORS 'BEGIN {
+		printf "| vmm | %.3f | %.1f | %.2f× |\n", v, v * 1e6 / n, v / q
+		printf "| QEMU 7.2 (-enable-kvm, default CPU) | %.3f | %.1f | 1.00× |\n", q, q * 1e6 / n }'
+	echo "$i \"QEMU (a) outw loop\" $(awk -v q="$qemu_a" -v n=$SECTORS 'BEGIN { print q * 1e6 / n }')" >>"$TMP/plot.dat"
+fi
+
+if command -v gnuplot >/dev/null; then
+	mkdir -p "$(dirname "$PNG")"
+	gnuplot <<-GP 2>/dev/null && echo "plot: $PNG"
+		set terminal png size 900,480
+		set output "$PNG"
+		set title "Writing 10,000 sectors: time per sector (log scale, lower is better)"
+		set ylabel "µs per sector"
+		set logscale y
+		set style fill solid 0.6
+		set boxwidth 0.6
+		set xtics rotate by -15
+		unset key
+		plot "$TMP/plot.dat" using 1:3:xtic(2) with boxes, \
+		     "" using 1:3:(sprintf("%.1f", \$3)) with labels offset 0,1
+	GP
+fi

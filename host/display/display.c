@@ -1,0 +1,229 @@
+/* The 60 Hz display thread and the stop-time screen files (display.h). */
+#include "display.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cp437.h"
+#include "display_frontend.h"
+#include "font.h"
+#include "screen_files.h"
+#include "vm.h"
+
+#define FRAME_NS 16666667ull      /* 60 Hz */
+#define BLINK_NS 266000000ull     /* QEMU's cursor phase */
+
+struct display {
+	struct vm *vm;
+	struct display_config cfg;
+	display_snapshot_fn snapshot;
+	void *opaque;
+	uint8_t font[256][16];
+	struct cp437_table cp437;
+
+	const struct display_frontend *fe;
+	void *fe_state;
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool quit;
+	/* Start-up handshake: the thread opens the front end and reports. */
+	pthread_mutex_t lock;
+	pthread_cond_t opened;
+	int open_result; /* 1 while pending, then 0 or -1 */
+	char open_err[256];
+
+	bool stopped;
+	struct vga_text_state last, cur;
+	uint32_t pixels[VGA_SCREEN_PIXELS];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Field by field: struct padding would make memcmp see phantom changes. */
+static bool same_screen(const struct vga_text_state *a, const struct vga_text_state *b)
+{
+	return !memcmp(a->cells, b->cells, sizeof(a->cells)) &&
+	       a->start_addr == b->start_addr && a->cursor_addr == b->cursor_addr &&
+	       a->cursor_start == b->cursor_start && a->cursor_end == b->cursor_end &&
+	       a->cursor_blink_on == b->cursor_blink_on &&
+	       a->line_graphics == b->line_graphics &&
+	       !memcmp(a->palette, b->palette, sizeof(a->palette));
+}
+
+static void *display_thread(void *arg)
+{
+	struct display *d = arg;
+	int rc = d->fe->open(&d->fe_state, d->open_err, sizeof(d->open_err));
+	pthread_mutex_lock(&d->lock);
+	d->open_result = rc;
+	pthread_cond_signal(&d->opened);
+	pthread_mutex_unlock(&d->lock);
+	if (rc < 0)
+		return NULL;
+
+	struct vga_text_state *last = &d->last, *cur = &d->cur;
+	bool have_last = false;
+	uint64_t t0 = now_ns(), next = t0;
+	while (!atomic_load(&d->quit)) {
+		bool redraw = false;
+		if (d->fe->poll(d->fe_state, &redraw))
+			vm_request_stop(d->vm, STOP_USER, 0);
+		d->snapshot(d->opaque, cur);
+		uint64_t t = now_ns();
+		/* A hidden cursor does not blink: no redraw 4 times a second. */
+		cur->cursor_blink_on = (cur->cursor_start & VGA_CURSOR_DISABLE) ||
+				      ((t - t0) / BLINK_NS) % 2 == 0;
+		if (redraw || !have_last || !same_screen(cur, last)) {
+			if (d->fe->wants_pixels)
+				vga_render(cur, (const uint8_t (*)[16])d->font, d->pixels);
+			d->fe->draw(d->fe_state, cur, d->pixels);
+			*last = *cur;
+			have_last = true;
+		}
+		next += FRAME_NS;
+		if (next < t)
+			next = t + FRAME_NS; /* fell behind (slow host): don't catch up */
+		struct timespec ts = { (time_t)(next / 1000000000ull), (long)(next % 1000000000ull) };
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+	}
+	d->fe->close(d->fe_state);
+	return NULL;
+}
+
+static void write_files(struct display *d)
+{
+	if (!d->cfg.screenshot && !d->cfg.screendump)
+		return;
+	struct vga_text_state s;
+	d->snapshot(d->opaque, &s);
+	char err[600];
+	if (d->cfg.screenshot &&
+	    screen_write_png(d->cfg.screenshot, &s, (const uint8_t (*)[16])d->font, err, sizeof(err)) < 0)
+		fprintf(stderr, "vmm: -screenshot: %s\n", err);
+	if (d->cfg.screendump && screen_write_text(d->cfg.screendump, &s, &d->cp437, err, sizeof(err)) < 0)
+		fprintf(stderr, "vmm: -screendump: %s\n", err);
+}
+
+/* The vCPU has stopped: close the front end (restoring the terminal), then
+ * take the final screen. */
+static void display_stop(struct vm *vm, void *opaque)
+{
+	(void)vm;
+	struct display *d = opaque;
+	if (d->stopped)
+		return;
+	d->stopped = true;
+	if (d->thread_started) {
+		atomic_store(&d->quit, true);
+		pthread_join(d->thread, NULL);
+		d->thread_started = false;
+	}
+	write_files(d);
+}
+
+static void display_free(struct vm *vm, void *opaque)
+{
+	(void)vm;
+	struct display *d = opaque;
+	if (!d->stopped && d->thread_started) { /* a VM destroyed without running */
+		atomic_store(&d->quit, true);
+		pthread_join(d->thread, NULL);
+	}
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->opened);
+	free(d);
+}
+
+/* Runs fe on the display thread; 0 once it opened, -1 if it could not. */
+static int start_frontend(struct display *d, const struct display_frontend *fe)
+{
+	d->fe = fe;
+	d->open_result = 1;
+	atomic_store(&d->quit, false);
+	if (pthread_create(&d->thread, NULL, display_thread, d) != 0) {
+		snprintf(d->open_err, sizeof(d->open_err), "cannot start the display thread");
+		return -1;
+	}
+	pthread_mutex_lock(&d->lock);
+	while (d->open_result == 1)
+		pthread_cond_wait(&d->opened, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+	if (d->open_result < 0) {
+		pthread_join(d->thread, NULL);
+		return -1;
+	}
+	d->thread_started = true;
+	return 0;
+}
+
+int display_start(struct vm *vm, const struct display_config *cfg,
+		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen)
+{
+	if (cfg->kind == DISPLAY_NONE && !cfg->screenshot && !cfg->screendump)
+		return 0;
+	struct display *d = calloc(1, sizeof(*d));
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	d->vm = vm;
+	d->cfg = *cfg;
+	d->snapshot = snapshot;
+	d->opaque = opaque;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_cond_init(&d->opened, NULL);
+	if (vga_font_load(NULL, d->font, err, errlen) < 0 ||
+	    cp437_table_init(&d->cp437, err, errlen) < 0)
+		goto fail;
+
+	enum display_kind kind = cfg->kind;
+	if (kind == DISPLAY_AUTO) {
+		bool have = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
+		if (have && start_frontend(d, &display_sdl_frontend) < 0 && cfg->verbose)
+			fprintf(stderr, "vmm: no window (%s): -display none\n", d->open_err);
+	} else if (kind != DISPLAY_NONE) {
+		const struct display_frontend *fe =
+			kind == DISPLAY_SDL ? &display_sdl_frontend : &display_term_frontend;
+		if (start_frontend(d, fe) < 0) {
+			snprintf(err, errlen, "-display %s: %s", fe->name, d->open_err);
+			goto fail;
+		}
+	}
+	if (vm_add_stop_hook(vm, display_stop, d) < 0 ||
+	    vm_add_destroy_hook(vm, display_free, d) < 0) {
+		snprintf(err, errlen, "too many stop hooks");
+		display_stop(vm, d);
+		goto fail;
+	}
+	return 0;
+fail:
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->opened);
+	free(d);
+	return -1;
+}
+
+int display_kind_parse(const char *name, enum display_kind *out)
+{
+	static const struct { const char *name; enum display_kind kind; } kinds[] = {
+		{ "sdl", DISPLAY_SDL }, { "term", DISPLAY_TERM }, { "none", DISPLAY_NONE },
+		{ "auto", DISPLAY_AUTO },
+	};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(name, kinds[i].name)) {
+			*out = kinds[i].kind;
+			return 0;
+		}
+	return -1;
+}

@@ -1,0 +1,46 @@
+/*
+ * What the user sees of the VGA text screen: a display thread that looks at
+ * the screen 60 times a second and redraws a front end (SDL window or
+ * terminal) only when something changed, and the -screenshot/-screendump
+ * files written when the guest stops. The vCPU thread never waits for any
+ * of it: the thread only takes snapshots (see vga_snapshot).
+ */
+#ifndef VMM_DISPLAY_H
+#define VMM_DISPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vga_render.h"
+
+struct vm;
+
+enum display_kind {
+	DISPLAY_AUTO, /* sdl if $DISPLAY/$WAYLAND_DISPLAY is set and SDL starts, else none */
+	DISPLAY_NONE,
+	DISPLAY_SDL,
+	DISPLAY_TERM,
+};
+
+/* Copies the current screen into s (the VGA device's vga_snapshot). */
+typedef void (*display_snapshot_fn)(void *opaque, struct vga_text_state *s);
+
+struct display_config {
+	enum display_kind kind;
+	const char *screenshot; /* PNG written at stop, or NULL */
+	const char *screendump; /* text written at stop, or NULL */
+	bool verbose;
+};
+
+/*
+ * Opens the front end on a new thread and registers the stop hook that
+ * closes it and writes the files, and a destroy hook that frees it all.
+ * Returns 0, or -1 with a message in err (unknown font, no terminal, SDL
+ * failing when asked for explicitly).
+ */
+int display_start(struct vm *vm, const struct display_config *cfg,
+		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen);
+
+int display_kind_parse(const char *name, enum display_kind *out);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * The SDL2 window: a 720x400 streaming texture scaled by whole numbers when
+ * the window is resized (so glyph pixels stay square and sharp). ESC or
+ * closing the window asks the VM to stop.
+ */
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "display_frontend.h"
+
+struct sdl_state {
+	SDL_Window *window;
+	SDL_Renderer *renderer;
+	SDL_Texture *texture;
+};
+
+static void sdl_close(void *opaque)
+{
+	struct sdl_state *st = opaque;
+	if (!st)
+		return;
+	if (st->texture)
+		SDL_DestroyTexture(st->texture);
+	if (st->renderer)
+		SDL_DestroyRenderer(st->renderer);
+	if (st->window)
+		SDL_DestroyWindow(st->window);
+	SDL_QuitSubSystem(SDL_INIT_VIDEO);
+	SDL_Quit();
+	free(st);
+}
+
+static int sdl_open(void **state, char *err, size_t errlen)
+{
+	/* vmm handles SIGINT/SIGTERM itself (vm_run): SDL must not. */
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	if (SDL_Init(SDL_INIT_VIDEO) < 0) {
+		snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
+		return -1;
+	}
+	struct sdl_state *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		SDL_Quit();
+		return -1;
+	}
+	st->window = SDL_CreateWindow("vmm", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+				      VGA_SCREEN_WIDTH, VGA_SCREEN_HEIGHT, SDL_WINDOW_RESIZABLE);
+	if (st->window) {
+		SDL_SetWindowMinimumSize(st->window, VGA_SCREEN_WIDTH, VGA_SCREEN_HEIGHT);
+		st->renderer = SDL_CreateRenderer(st->window, -1, 0);
+	}
+	if (st->renderer) {
+		SDL_RenderSetLogicalSize(st->renderer, VGA_SCREEN_WIDTH, VGA_SCREEN_HEIGHT);
+		SDL_RenderSetIntegerScale(st->renderer, SDL_TRUE);
+		st->texture = SDL_CreateTexture(st->renderer, SDL_PIXELFORMAT_RGB888,
+						SDL_TEXTUREACCESS_STREAMING,
+						VGA_SCREEN_WIDTH, VGA_SCREEN_HEIGHT);
+	}
+	if (!st->texture) {
+		snprintf(err, errlen, "SDL window: %s", SDL_GetError());
+		sdl_close(st);
+		return -1;
+	}
+	*state = st;
+	return 0;
+}
+
+static void present(struct sdl_state *st)
+{
+	SDL_SetRenderDrawColor(st->renderer, 0, 0, 0, 255);
+	SDL_RenderClear(st->renderer);
+	SDL_RenderCopy(st->renderer, st->texture, NULL, NULL);
+	SDL_RenderPresent(st->renderer);
+}
+
+static void sdl_draw(void *opaque, const struct vga_text_state *s, const uint32_t *pixels)
+{
+	(void)s;
+	struct sdl_state *st = opaque;
+	/* 0x00RRGGBB is exactly SDL's RGB888 (XRGB, 32 bits per pixel). */
+	SDL_UpdateTexture(st->texture, NULL, pixels, VGA_SCREEN_WIDTH * 4);
+	present(st);
+}
+
+static bool sdl_poll(void *opaque, bool *redraw)
+{
+	(void)opaque;
+	bool stop = false;
+	SDL_Event ev;
+	while (SDL_PollEvent(&ev)) {
+		switch (ev.type) {
+		case SDL_QUIT:
+			stop = true;
+			break;
+		case SDL_KEYDOWN:
+			if (ev.key.keysym.sym == SDLK_ESCAPE)
+				stop = true;
+			break;
+		case SDL_WINDOWEVENT:
+			if (ev.window.event == SDL_WINDOWEVENT_CLOSE)
+				stop = true;
+			else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+				 ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+				*redraw = true;
+			break;
+		default:
+			break;
+		}
+	}
+	return stop;
+}
+
+const struct display_frontend display_sdl_frontend = {
+	.name = "sdl",
+	.wants_pixels = true,
+	.open = sdl_open,
+	.draw = sdl_draw,
+	.poll = sdl_poll,
+	.close = sdl_close,
+};

@@ -1,0 +1,189 @@
+/*
+ * The screen in a terminal: 16 ANSI colours, CP437 glyphs as UTF-8 (cp437.h),
+ * only changed cells rewritten. It draws on /dev/tty, not stdout, so that
+ * `vmm ... > log` still shows the screen. The terminal is put back (colours,
+ * cursor, main screen, line mode) however vmm ends: stop hook, exit(),
+ * or a fatal signal.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cp437.h"
+#include "display_frontend.h"
+
+#define OUT_MAX (VGA_TEXT_CELLS * 40 + 64)
+
+struct term_state {
+	struct cp437_table cp437;
+	uint16_t shown[VGA_TEXT_CELLS];
+	bool valid;           /* shown[] is what the terminal has */
+	char out[OUT_MAX];
+};
+
+/* Global so the signal handler and atexit can restore without a pointer. */
+static int tty_fd = -1;
+static struct termios tty_saved;
+static volatile sig_atomic_t tty_raw;
+
+static const char restore_seq[] = "\033[0m\033[?25h\033[?1049l";
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT,
+				     SIGINT, SIGTERM, SIGHUP };
+
+/* Async-signal-safe: write and tcsetattr only. */
+static void tty_restore(void)
+{
+	if (!tty_raw)
+		return;
+	tty_raw = 0;
+	ssize_t n = write(tty_fd, restore_seq, sizeof(restore_seq) - 1);
+	(void)n;
+	tcsetattr(tty_fd, TCSAFLUSH, &tty_saved);
+}
+
+/* Fatal signals (and SIGINT etc. before vm_run installs its own handlers):
+ * restore, then die of the same signal. */
+static void on_fatal_signal(int sig)
+{
+	tty_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void write_all(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(tty_fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static int term_open(void **state, char *err, size_t errlen)
+{
+	struct term_state *st = calloc(1, sizeof(*st));
+	if (!st || cp437_table_init(&st->cp437, err, errlen) < 0) {
+		if (!st)
+			snprintf(err, errlen, "out of memory");
+		free(st);
+		return -1;
+	}
+	/* Blocking: a frame must be written whole (VMIN=0 keeps reads from waiting). */
+	tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty_fd < 0 || tcgetattr(tty_fd, &tty_saved) < 0) {
+		snprintf(err, errlen, "no terminal: %s", strerror(errno));
+		if (tty_fd >= 0)
+			close(tty_fd);
+		free(st);
+		return -1;
+	}
+	/* Keys arrive one by one without echo; Ctrl-C still signals (vmm stops
+	 * cleanly), Ctrl-Z is off (it would leave the terminal raw). */
+	struct termios raw = tty_saved;
+	raw.c_lflag &= (tcflag_t)~(ICANON | ECHO | IEXTEN);
+	raw.c_iflag &= (tcflag_t)~(IXON | ICRNL);
+	raw.c_cc[VMIN] = 0;
+	raw.c_cc[VTIME] = 0;
+	raw.c_cc[VSUSP] = _POSIX_VDISABLE;
+	static bool hooks_installed;
+	if (!hooks_installed) {
+		atexit(tty_restore);
+		for (size_t i = 0; i < sizeof(fatal_signals) / sizeof(fatal_signals[0]); i++)
+			signal(fatal_signals[i], on_fatal_signal);
+		hooks_installed = true;
+	}
+	tcsetattr(tty_fd, TCSAFLUSH, &raw);
+	tty_raw = 1;
+	/* Alternate screen, hidden cursor, clear. */
+	static const char init_seq[] = "\033[?1049h\033[?25l\033[0m\033[2J";
+	write_all(init_seq, sizeof(init_seq) - 1);
+	*state = st;
+	return 0;
+}
+
+/* VGA colour order is BGR-bit, ANSI's is RGB-bit: swap bits 0 and 2. */
+static int ansi_colour(int vga)
+{
+	return (vga & 2) | (vga & 1) << 2 | (vga & 4) >> 2;
+}
+
+static void term_draw(void *opaque, const struct vga_text_state *s, const uint32_t *pixels)
+{
+	(void)pixels;
+	struct term_state *st = opaque;
+	size_t n = 0;
+	int last_attr = -1, next_pos = -1;
+	for (int i = 0; i < VGA_TEXT_CELLS; i++) {
+		uint16_t cell = s->cells[i];
+		if (st->valid && st->shown[i] == cell)
+			continue;
+		st->shown[i] = cell;
+		if (i != next_pos) /* not right after the last cell written */
+			n += (size_t)snprintf(st->out + n, OUT_MAX - n, "\033[%d;%dH",
+					      i / VGA_TEXT_COLS + 1, i % VGA_TEXT_COLS + 1);
+		int attr = cell >> 8;
+		if (attr != last_attr) {
+			int fg = attr & 15, bg = attr >> 4; /* bit 7: bright bg, as QEMU */
+			n += (size_t)snprintf(st->out + n, OUT_MAX - n, "\033[%d;%dm",
+					      (fg & 8 ? 90 : 30) + ansi_colour(fg),
+					      (bg & 8 ? 100 : 40) + ansi_colour(bg));
+			last_attr = attr;
+		}
+		const char *u = st->cp437.utf8[cell & 0xFF];
+		size_t len = strlen(u);
+		memcpy(st->out + n, u, len);
+		n += len;
+		/* The terminal wraps (or not) after column 80: re-position. */
+		next_pos = (i + 1) % VGA_TEXT_COLS ? i + 1 : -1;
+	}
+	st->valid = true;
+	int cur = s->cursor_addr - s->start_addr;
+	bool visible = !(s->cursor_start & VGA_CURSOR_DISABLE) && cur >= 0 && cur < VGA_TEXT_CELLS &&
+		       (s->cursor_start & 0x1F) <= (s->cursor_end & 0x1F);
+	if (visible)
+		n += (size_t)snprintf(st->out + n, OUT_MAX - n, "\033[%d;%dH\033[?25h",
+				      cur / VGA_TEXT_COLS + 1, cur % VGA_TEXT_COLS + 1);
+	else
+		n += (size_t)snprintf(st->out + n, OUT_MAX - n, "\033[?25l");
+	write_all(st->out, n);
+}
+
+/* A lone ESC stops; ESC followed by '[' or 'O' in the same read is an arrow
+ * or function key's sequence. */
+static bool term_poll(void *opaque, bool *redraw)
+{
+	(void)opaque, (void)redraw;
+	char buf[64];
+	ssize_t n = read(tty_fd, buf, sizeof(buf));
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == 0x1B && (i + 1 == n || (buf[i + 1] != '[' && buf[i + 1] != 'O')))
+			return true;
+	return false;
+}
+
+static void term_close(void *opaque)
+{
+	tty_restore();
+	if (tty_fd >= 0)
+		close(tty_fd);
+	tty_fd = -1;
+	free(opaque);
+}
+
+const struct display_frontend display_term_frontend = {
+	.name = "term",
+	.wants_pixels = false,
+	.open = term_open,
+	.draw = term_draw,
+	.poll = term_poll,
+	.close = term_close,
+};

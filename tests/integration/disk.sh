@@ -1,0 +1,159 @@
+#!/bin/bash
+# The disk (issue 5): -disk option errors, the emulated ATA controller and the
+# PV disk through the test guests (guest/programs/test_disk_*.c), images
+# compared with references built independently by tests/tools/mkdiskref.py,
+# and the wide test differentially against QEMU's IDE controller.
+cd "$(dirname "$0")/../.."
+. tests/integration/lib.sh
+
+REF="python3 tests/tools/mkdiskref.py"
+EMUL=(-mode protected -guest "$G/test_disk_emul-protected.bin")
+PV=(-mode protected -guest "$G/test_disk_pv-protected.bin")
+EMUL_MB=(-guest "$G/test_disk_emul-multiboot.elf")
+PV_MB=(-guest "$G/test_disk_pv-multiboot.elf")
+
+blank() { rm -f "$1"; truncate -s "$2" "$1"; } # FILE SIZE: a zeroed image
+
+# same_image NAME IMAGE REFERENCE: passes if the files are byte-identical.
+same_image() {
+	if cmp -s "$2" "$3"; then pass "$1"
+	else fail "$1" "image differs from $(basename "$3"): $(cmp "$2" "$3" 2>&1 | head -1)"; fi
+}
+
+# has_lines NAME FILE LINE...: passes if FILE contains every LINE exactly.
+has_lines() {
+	local name=$1 file=$2 line; shift 2
+	for line in "$@"; do
+		if ! grep -qxF -- "$line" "$file"; then
+			fail "$name" "no line '$line' in: $(head -c 400 "$file" | tr '\n' '|')"
+			return
+		fi
+	done
+	pass "$name"
+}
+
+# ---- the course's exercise ----
+$REF course "$TMP/course.ref"
+same_image disk-ref-raw-matches-tool tests/disk_ref.raw "$TMP/course.ref"
+for drv in emul pv; do
+	blank "$TMP/course-$drv.img" 256K
+	if [ $drv = emul ]; then args=("${EMUL[@]}"); else args=("${PV[@]}"); fi
+	run course-$drv "$VMM" "${args[@]}" -disk "$TMP/course-$drv.img" -timeout 60
+	if [ "$rc" -ne 0 ]; then fail course-$drv "exit $rc: $(head -c 300 "$TMP/course-$drv.err")"
+	else same_image course-$drv "$TMP/course-$drv.img" "$TMP/course.ref"; fi
+done
+
+# ---- the wide test: emulated (flat and Multiboot), PV, and QEMU ----
+$REF wide "$TMP/wide.ref" 2048
+wide() { # NAME STATUS VMM-ARGS...: runs the wide test on a fresh 1 MiB image
+	local name=$1 status=$2; shift 2
+	blank "$TMP/$name.img" 1M
+	run "$name" "$VMM" "$@" -disk "$TMP/$name.img" -timeout 60
+	if [ "$rc" -ne "$status" ]; then fail "$name" "exit $rc: $(head -c 300 "$TMP/$name.err")"
+	elif ! grep -qx "wide: done, 0 failures" "$TMP/$name.out"; then
+		fail "$name" "$(grep -v ': ok$' "$TMP/$name.out" | head -5 | tr '\n' '|')"
+	else same_image "$name" "$TMP/$name.img" "$TMP/wide.ref"; fi
+}
+wide wide-emul 0 "${EMUL[@]}"
+wide wide-emul-multiboot 1 "${EMUL_MB[@]}"
+wide wide-pv 0 "${PV[@]}"
+wide wide-pv-multiboot 1 "${PV_MB[@]}"
+if cmp -s "$TMP/wide-emul.img" "$TMP/wide-pv.img" && cmp -s "$TMP/wide-emul.out" "$TMP/wide-pv.out"
+then pass wide-emul-equals-pv; else fail wide-emul-equals-pv "images or lines differ"; fi
+
+QEMU=$(command -v qemu-system-x86_64)
+if [ -z "$QEMU" ]; then
+	skip wide-qemu "qemu-system-x86_64 is not installed"
+else
+	blank "$TMP/wide-qemu.img" 1M
+	accel=-enable-kvm; [ -w /dev/kvm ] || accel=
+	# Default CPU model: -cpu host fails on this host's KVM.
+	timeout 120 "$QEMU" $accel -nodefaults -display none -no-reboot -monitor none -serial none \
+		-kernel "$G/test_disk_emul-multiboot.elf" \
+		-drive file="$TMP/wide-qemu.img",format=raw,if=ide \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -debugcon stdio \
+		>"$TMP/wide-qemu.out" 2>"$TMP/wide-qemu.err" </dev/null
+	qrc=$?
+	if [ $qrc -ne 1 ]; then fail wide-qemu "QEMU exited $qrc: $(head -c 300 "$TMP/wide-qemu.err")"
+	elif ! cmp -s "$TMP/wide-qemu.out" "$TMP/wide-emul-multiboot.out"; then
+		fail wide-qemu "lines differ: $(diff "$TMP/wide-emul-multiboot.out" "$TMP/wide-qemu.out" | head -5 | tr '\n' '|')"
+	else same_image wide-qemu "$TMP/wide-qemu.img" "$TMP/wide-emul-multiboot.img"; fi
+fi
+
+# ---- bad images: exit 2, one line, file untouched ----
+head -c 1000 /dev/urandom >"$TMP/odd.img"
+sum=$(md5sum <"$TMP/odd.img")
+expect_error disk-wrong-size "odd.img.*multiple of 512" "$VMM" "${EMUL[@]}" -disk "$TMP/odd.img"
+[ "$(md5sum <"$TMP/odd.img")" = "$sum" ] && pass disk-wrong-size-untouched || fail disk-wrong-size-untouched "file changed"
+: >"$TMP/empty.img"
+expect_error disk-empty "empty.img" "$VMM" "${EMUL[@]}" -disk "$TMP/empty.img"
+expect_error disk-missing "nosuch.img.*No such file" "$VMM" "${EMUL[@]}" -disk "$TMP/nosuch.img"
+if truncate -s $(( (1 << 28) * 512 + 512 )) "$TMP/huge.img" 2>/dev/null; then
+	expect_error disk-too-big "huge.img" "$VMM" "${EMUL[@]}" -disk "$TMP/huge.img"
+	rm -f "$TMP/huge.img"
+else skip disk-too-big "cannot create a sparse 128 GiB file here"; fi
+expect_error disk-option-needs-file "needs an argument" "$VMM" "${EMUL[@]}" -disk
+
+# ---- read-only: the guest sees the error, the file is untouched ----
+head -c 65536 /dev/urandom >"$TMP/ro.img"
+sum=$(md5sum <"$TMP/ro.img")
+run ro-emul "$VMM" "${EMUL_MB[@]}" -append ro -disk-ro -disk "$TMP/ro.img"
+has_lines ro-emul "$TMP/ro-emul.out" "ro: write gives -4" "ro: read gives 0"
+run ro-pv "$VMM" "${PV_MB[@]}" -append ro -disk "$TMP/ro.img,ro"
+has_lines ro-pv "$TMP/ro-pv.out" "ro: write gives -5" "ro: read gives 0"
+[ "$(md5sum <"$TMP/ro.img")" = "$sum" ] && pass ro-untouched || fail ro-untouched "file changed"
+
+# ---- IDENTIFY as the guest sees it ----
+blank "$TMP/id.img" 1M
+run identify "$VMM" "${EMUL_MB[@]}" -append identify -disk "$TMP/id.img"
+has_lines identify "$TMP/identify.out" "identify: status 0" "identify: sectors 2048" \
+	"identify: model 'VMM TEACHING DISK'" "identify: word0 0x0040 lba yes" \
+	"identify: signature 0xa5 checksum ok"
+run identify-no-disk "$VMM" "${EMUL_MB[@]}" -append identify
+has_lines identify-no-disk "$TMP/identify-no-disk.out" "identify: status -256"
+run pv-no-disk "$VMM" "${PV[@]}"
+has_lines pv-no-disk "$TMP/pv-no-disk.out" "no disk (-19), read gives -19"
+
+# ---- errors: out-of-range LBA (IDNF), unknown command (ABRT), absent slave ----
+# The master's status stays ERR (0x51) after the slave is deselected: a drive
+# keeps a command's ending status until the next command.
+blank "$TMP/err-emul.img" 64K
+run errors-emul "$VMM" "${EMUL_MB[@]}" -append errors -disk "$TMP/err-emul.img"
+has_lines errors-emul "$TMP/errors-emul.out" "errors: write at lba 128 gives -16" \
+	"errors: write 2 at lba 127 gives -16" "errors: read at lba 128 gives -16" \
+	"errors: read at lba 0x0FFFFFFF gives -16" \
+	"errors: unknown command 0x60: status 0x51 error 0x04" \
+	"errors: command 0xc8: status 0x51 error 0x04" "errors: data port when idle 0xffff" \
+	"errors: slave status 0x00" "errors: master status 0x51" "errors: write after errors gives 0"
+blank "$TMP/err-pv.img" 64K
+run errors-pv "$VMM" "${PV_MB[@]}" -append errors -disk "$TMP/err-pv.img"
+has_lines errors-pv "$TMP/errors-pv.out" "errors: write at lba 128 gives -22" \
+	"errors: write 2 at lba 127 gives -22" "errors: read at lba 128 gives -22" \
+	"errors: read to a wild buffer gives -14" "errors: write from a half-wild buffer gives -14" \
+	"errors: huge lba gives -22" "errors: huge count gives -22" "errors: zero count gives 0" \
+	"errors: write after errors gives 0"
+# Only sector 3 (the valid write at the end) may have changed.
+python3 -c 'import sys; open(sys.argv[1],"wb").write(bytes(1536)+bytes([0xAB])*512+bytes(65536-2048))' "$TMP/err-emul.ref"
+same_image errors-emul-image "$TMP/err-emul.img" "$TMP/err-emul.ref"
+python3 -c 'import sys; open(sys.argv[1],"wb").write(bytes(65536))' "$TMP/err-pv.ref"
+dd if=/dev/zero of="$TMP/err-pv.ref" bs=512 seek=3 count=1 conv=notrunc status=none
+same_image errors-pv-image "$TMP/err-pv.img" "$TMP/err-pv.ref"
+
+# ---- SIGKILL right after a completed write keeps the sector ----
+$REF kill "$TMP/kill.ref" 128
+for drv in emul pv; do
+	blank "$TMP/kill-$drv.img" 64K
+	if [ $drv = emul ]; then args=("${EMUL_MB[@]}"); else args=("${PV_MB[@]}"); fi
+	"$VMM" "${args[@]}" -append kill -disk "$TMP/kill-$drv.img" -timeout 60 \
+		>"$TMP/kill-$drv.out" 2>&1 </dev/null &
+	pid=$!
+	for _ in $(seq 200); do
+		grep -q "kill: sector 7 written (0)" "$TMP/kill-$drv.out" && break
+		sleep 0.05
+	done
+	kill -9 $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	if ! grep -q "kill: sector 7 written (0)" "$TMP/kill-$drv.out"; then
+		fail kill-$drv "no marker: $(head -c 300 "$TMP/kill-$drv.out")"
+	else same_image kill-$drv "$TMP/kill-$drv.img" "$TMP/kill.ref"; fi
+done
