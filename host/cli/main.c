@@ -59,6 +59,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	free(image);
+	if ((opt.mode_set || opt.load_set) && res.format != FORMAT_FLAT)
+		fprintf(stderr, "vmm: note: -mode and -load apply to flat binaries; %s is %s and starts in %s mode\n",
+			opt.guest, guest_format_name(res.format), cpu_mode_name(res.mode));
 	if (opt.verbose)
 		fprintf(stderr, "vmm: %s: %s, %s mode, entry 0x%llx, %llu MiB RAM\n", opt.guest,
 			guest_format_name(res.format), cpu_mode_name(res.mode),

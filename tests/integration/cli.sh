@@ -121,3 +121,7 @@ expect_error multiboot-truncated "truncated" "$VMM" -guest "$TMP/kludge.bin"
 # The ELF loader (no Multiboot header): the same kernel starts in protected mode.
 run elf32-plain "$VMM" -guest "$TMP/nomb.elf"
 grep -q "$HELLO" "$TMP/elf32-plain.out" && pass elf32-plain || fail elf32-plain "status $rc: $(cat "$TMP/elf32-plain.err")"
+# -mode is for flat binaries: with a Multiboot kernel it is reported and ignored.
+run mode-ignored "$VMM" -mode long -guest "$G/hello_mb-multiboot.elf"
+[ "$rc" -eq 33 ] && grep -q "apply to flat binaries.*Multiboot and starts in protected mode" "$TMP/mode-ignored.err" \
+	&& pass mode-ignored || fail mode-ignored "status $rc: $(cat "$TMP/mode-ignored.err")"
