@@ -32,6 +32,7 @@ for t in "$BUILD"/tests/test_*; do
 		echo "$out" | grep -E '^\[  (ERROR|FAILED|  LINE)|^\[   LINE' | sed "s/^/$name: /"
 		echo "$out" | tail -5 | sed "s/^/$name: /"
 	fi
+	grep "^note:" <<<"$out" | sed "s/^/$name: /"
 	echo "$name: $(grep -E '^\[  (PASSED  |FAILED  |SKIPPED )\] [0-9]+ test' <<<"$out" | tr '\n' ' ')"
 done
 

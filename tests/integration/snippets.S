@@ -223,5 +223,22 @@ begin numexits_around_printstr
 	hlt
 end numexits_around_printstr
 
+
+/* Ten byte writes to port 0x500 (coalesced by the test), then a read of
+ * port 0x501, stored at 0x2000. */
+begin coalesced_writes
+	.code32
+	mov $0x500, %dx
+	xor %eax, %eax
+1:	out %al, %dx
+	inc %eax
+	cmp $10, %eax
+	jne 1b
+	inc %dx
+	in %dx, %al
+	mov %eax, 0x2000
+	hlt
+end coalesced_writes
+
 /* No executable stack for the host binary this is linked into. */
 .section .note.GNU-stack, "", @progbits
