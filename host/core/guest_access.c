@@ -69,6 +69,16 @@ static int copy(struct vm *vm, uint64_t gva, uint8_t *buf, size_t len, bool to_g
 	return 0;
 }
 
+int vm_check_gva_range(struct vm *vm, uint64_t gva, uint64_t len)
+{
+	struct paging_regs pr;
+	struct copy_job job = { vm, NULL, false };
+	if (paging_regs_of(vm, &pr) < 0 ||
+	    paging_for_each_chunk(&pr, gva, len, vm_read_phys, vm, check_chunk, &job) != 0)
+		return -EFAULT;
+	return 0;
+}
+
 int vm_copy_from_gva(struct vm *vm, uint64_t gva, void *buf, size_t len)
 {
 	return copy(vm, gva, buf, len, false);

@@ -17,6 +17,9 @@ struct vm;
 int vm_gva_to_gpa(struct vm *vm, uint64_t gva, uint64_t *gpa);
 /* Host address backing gva, or NULL. */
 void *vm_gva_to_hva(struct vm *vm, uint64_t gva);
+/* 0 if all of [gva, gva + len) is mapped guest RAM, else -EFAULT: for
+ * callers that move a long buffer in pieces and must not stop halfway. */
+int vm_check_gva_range(struct vm *vm, uint64_t gva, uint64_t len);
 /* Copy a guest-virtual buffer in or out: 0, or -EFAULT with nothing copied. */
 int vm_copy_from_gva(struct vm *vm, uint64_t gva, void *buf, size_t len);
 int vm_copy_to_gva(struct vm *vm, uint64_t gva, const void *buf, size_t len);

@@ -176,11 +176,12 @@ int vm_register_mmio(struct vm *vm, uint64_t base, uint64_t len, const char *nam
 	return bus_register(&vm->mmio, base, len, name, ops, opaque);
 }
 
-int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn)
+int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn, void *opaque)
 {
 	if (nr > HC_MAX)
 		return -1;
-	vm->hypercalls[nr] = fn;
+	vm->hypercalls[nr].fn = fn;
+	vm->hypercalls[nr].opaque = opaque;
 	return 0;
 }
 

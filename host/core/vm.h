@@ -36,7 +36,9 @@ struct vm_config {
 };
 
 struct vm;
-typedef int (*hypercall_fn)(struct vm *vm, const struct hc_request *req, uint64_t *ret);
+/* A hypercall handler: opaque is what it was registered with (its device). */
+typedef int (*hypercall_fn)(struct vm *vm, void *opaque, const struct hc_request *req,
+			    uint64_t *ret);
 typedef void (*stop_hook_fn)(struct vm *vm, void *opaque);
 
 #define VM_MAX_STOP_HOOKS 8
@@ -63,7 +65,10 @@ struct vm {
 	uint64_t mem_size;
 
 	struct bus pio, mmio;
-	hypercall_fn hypercalls[HC_MAX + 1];
+	struct {
+		hypercall_fn fn;
+		void *opaque;
+	} hypercalls[HC_MAX + 1];
 	bool bad_block_reported;
 	uint8_t unclaimed_port_seen[65536 / 8];
 
@@ -107,7 +112,7 @@ int vm_register_pio(struct vm *vm, uint16_t port, uint16_t len, const char *name
 		    const struct io_ops *ops, void *opaque);
 int vm_register_mmio(struct vm *vm, uint64_t base, uint64_t len, const char *name,
 		     const struct io_ops *ops, void *opaque);
-int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn);
+int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn, void *opaque);
 /*
  * Lets guest writes to ports [port, port + len) skip the exit: KVM queues
  * them in a ring and vmm replays them, in order, on the bus at the very next

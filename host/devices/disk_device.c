@@ -6,8 +6,6 @@
 #include <stdlib.h>
 
 #include "vm.h"
-/* vm.h's vmm/abi.h spells it 512, disk_image.h (via ata.h) 512u. */
-#undef DISK_SECTOR_SIZE
 #include "ata.h"
 #include "hc_disk.h"
 

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DISK_SECTOR_SIZE 512u
+#include "vmm/abi.h" /* DISK_SECTOR_SIZE, the one definition host and guests share */
 #define DISK_MAX_SECTORS (UINT64_C(1) << 28) /* LBA28: LBAs 0 .. 2^28 - 1 */
 
 struct disk {

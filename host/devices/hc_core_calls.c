@@ -12,15 +12,17 @@
 #include "vm.h"
 
 
-static int hc_print8(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_print8(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)vm, (void)ret;
 	console_putc((char)(req->arg[0] & 0xff));
 	return HC_OK;
 }
 
-static int hc_print32(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_print32(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)vm, (void)ret;
 	char line[16];
 	int n = snprintf(line, sizeof(line), "%" PRIu32 "\n", (uint32_t)req->arg[0]);
@@ -28,8 +30,9 @@ static int hc_print32(struct vm *vm, const struct hc_request *req, uint64_t *ret
 	return HC_OK;
 }
 
-static int hc_print64(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_print64(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)vm, (void)ret;
 	char line[24];
 	int n = snprintf(line, sizeof(line), "0x%" PRIx64 "\n", (uint64_t)req->arg[0]);
@@ -37,8 +40,9 @@ static int hc_print64(struct vm *vm, const struct hc_request *req, uint64_t *ret
 	return HC_OK;
 }
 
-static int hc_num_exits(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_num_exits(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)req;
 	/* This exit is already counted; NUM_EXITS calls themselves are not. */
 	vm->stats.numexits_calls++;
@@ -46,8 +50,9 @@ static int hc_num_exits(struct vm *vm, const struct hc_request *req, uint64_t *r
 	return HC_OK;
 }
 
-static int hc_printstr(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_printstr(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)ret;
 	char *s;
 	size_t len;
@@ -59,8 +64,9 @@ static int hc_printstr(struct vm *vm, const struct hc_request *req, uint64_t *re
 	return HC_OK;
 }
 
-static int hc_gva_to_hva(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_gva_to_hva(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	void *hva = vm_gva_to_hva(vm, req->arg[0]);
 	if (!hva) {
 		console_write("Invalid GVA\n", 12);
@@ -71,8 +77,9 @@ static int hc_gva_to_hva(struct vm *vm, const struct hc_request *req, uint64_t *
 	return HC_OK;
 }
 
-static int hc_get_timestamp(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_get_timestamp(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)req;
 	struct kvm_clock_data clock = { 0 };
 	if (ioctl(vm->vm_fd, KVM_GET_CLOCK, &clock) < 0)
@@ -81,15 +88,17 @@ static int hc_get_timestamp(struct vm *vm, const struct hc_request *req, uint64_
 	return HC_OK;
 }
 
-static int hc_exit(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_exit(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	(void)ret;
 	vm_request_stop(vm, STOP_GUEST_EXIT, (int)(req->arg[0] & 0xff));
 	return HC_OK;
 }
 
-static int hc_memmap(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_memmap(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
+	(void)opaque;
 	struct hc_memmap_entry map[8];
 	int total = vm_memmap(vm, map, 8);
 	uint64_t n = req->arg[1] < (uint64_t)total ? req->arg[1] : (uint64_t)total;
@@ -101,13 +110,13 @@ static int hc_memmap(struct vm *vm, const struct hc_request *req, uint64_t *ret)
 
 void hypercall_register_core_calls(struct vm *vm)
 {
-	vm_register_hypercall(vm, HC_PRINT8, hc_print8);
-	vm_register_hypercall(vm, HC_PRINT32, hc_print32);
-	vm_register_hypercall(vm, HC_NUM_EXITS, hc_num_exits);
-	vm_register_hypercall(vm, HC_PRINTSTR, hc_printstr);
-	vm_register_hypercall(vm, HC_GVA_TO_HVA, hc_gva_to_hva);
-	vm_register_hypercall(vm, HC_GET_TIMESTAMP, hc_get_timestamp);
-	vm_register_hypercall(vm, HC_EXIT, hc_exit);
-	vm_register_hypercall(vm, HC_MEMMAP, hc_memmap);
-	vm_register_hypercall(vm, HC_PRINT64, hc_print64);
+	vm_register_hypercall(vm, HC_PRINT8, hc_print8, NULL);
+	vm_register_hypercall(vm, HC_PRINT32, hc_print32, NULL);
+	vm_register_hypercall(vm, HC_NUM_EXITS, hc_num_exits, NULL);
+	vm_register_hypercall(vm, HC_PRINTSTR, hc_printstr, NULL);
+	vm_register_hypercall(vm, HC_GVA_TO_HVA, hc_gva_to_hva, NULL);
+	vm_register_hypercall(vm, HC_GET_TIMESTAMP, hc_get_timestamp, NULL);
+	vm_register_hypercall(vm, HC_EXIT, hc_exit, NULL);
+	vm_register_hypercall(vm, HC_MEMMAP, hc_memmap, NULL);
+	vm_register_hypercall(vm, HC_PRINT64, hc_print64, NULL);
 }

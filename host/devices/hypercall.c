@@ -39,8 +39,8 @@ static void doorbell_write(void *opaque, uint64_t offset, unsigned size, uint64_
 	memcpy(&req, block, sizeof(req));
 	uint64_t ret = 0;
 	int status = HC_ENOSYS;
-	if (req.nr <= HC_MAX && vm->hypercalls[req.nr])
-		status = vm->hypercalls[req.nr](vm, &req, &ret);
+	if (req.nr <= HC_MAX && vm->hypercalls[req.nr].fn)
+		status = vm->hypercalls[req.nr].fn(vm, vm->hypercalls[req.nr].opaque, &req, &ret);
 	if (status < 0)
 		vm->stats.hypercalls_failed++;
 	block->status = status;

@@ -35,36 +35,6 @@ struct vga {
 	uint8_t status;
 };
 
-/* vga_of: hypercall handlers get only the vm, so remember whose vga is whose. */
-#define VGA_MAX_VMS 16
-static struct { struct vm *vm; struct vga *vga; } vga_table[VGA_MAX_VMS];
-static pthread_mutex_t vga_table_lock = PTHREAD_MUTEX_INITIALIZER;
-
-struct vga *vga_of(struct vm *vm)
-{
-	struct vga *found = NULL;
-	pthread_mutex_lock(&vga_table_lock);
-	for (int i = 0; i < VGA_MAX_VMS; i++)
-		if (vga_table[i].vm == vm)
-			found = vga_table[i].vga;
-	pthread_mutex_unlock(&vga_table_lock);
-	return found;
-}
-
-static int table_set(struct vm *vm, struct vga *vga)
-{
-	int rc = -1;
-	pthread_mutex_lock(&vga_table_lock);
-	for (int i = 0; i < VGA_MAX_VMS && rc < 0; i++)
-		if (vga_table[i].vm == (vga ? NULL : vm)) {
-			vga_table[i].vm = vga ? vm : NULL;
-			vga_table[i].vga = vga;
-			rc = 0;
-		}
-	pthread_mutex_unlock(&vga_table_lock);
-	return rc;
-}
-
 /* ---- the text buffer (trapped only: mapped accesses never exit) ---- */
 
 static uint64_t vram_read(void *opaque, uint64_t offset, unsigned size)
@@ -164,13 +134,11 @@ static const struct io_ops port_ops = { ports_read, ports_write };
 
 /* ---- VGA_WRITE ---- */
 
-static int hc_vga_write(struct vm *vm, const struct hc_request *req, uint64_t *ret)
+static int hc_vga_write(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
 	(void)ret;
-	struct vga *vga = vga_of(vm);
+	struct vga *vga = opaque;
 	uint64_t first = req->arg[0], count = req->arg[2];
-	if (!vga)
-		return HC_ENOSYS;
 	if (first > VGA_TEXT_CELLS || count > VGA_TEXT_CELLS - first)
 		return HC_EINVAL;
 	/* Copy first: a bad buffer must leave the screen untouched. */
@@ -211,7 +179,7 @@ void vga_snapshot(struct vga *vga, struct vga_text_state *s)
 static void vga_free(struct vm *vm, void *opaque)
 {
 	struct vga *vga = opaque;
-	table_set(vm, NULL);
+	(void)vm;
 	pthread_mutex_destroy(&vga->lock);
 	free(vga);
 }
@@ -264,15 +232,13 @@ struct vga *vga_create(struct vm *vm, enum vga_backing backing, char *err, size_
 		what = "cannot claim the VGA window";
 	else if (vm_register_pio(vm, VGA_PORT_BASE, VGA_PORT_COUNT, "vga", &port_ops, vga) < 0)
 		what = "cannot claim ports 0x3C0-0x3DF";
-	else if (table_set(vm, vga) < 0)
-		what = "too many VMs with a VGA";
 	if (what) {
 		snprintf(err, errlen, "%s%s%s", what, errno ? ": " : "", errno ? strerror(errno) : "");
 		pthread_mutex_destroy(&vga->lock);
 		free(vga);
 		return NULL;
 	}
-	vm_register_hypercall(vm, HC_VGA_WRITE, hc_vga_write);
+	vm_register_hypercall(vm, HC_VGA_WRITE, hc_vga_write, vga);
 	vm_add_destroy_hook(vm, vga_free, vga);
 	return vga;
 }

@@ -30,8 +30,6 @@ enum vga_backing { VGA_MAPPED, VGA_TRAPPED };
  * freed with the VM (destroy hook). Returns NULL with a message in err. */
 struct vga *vga_create(struct vm *vm, enum vga_backing backing, char *err, size_t errlen);
 
-/* The VGA device of vm, or NULL if it has none. */
-struct vga *vga_of(struct vm *vm);
 
 /* Copies the visible screen and the registers the renderer needs into s.
  * Callable from any thread while the vCPU runs; cursor_blink_on is set to
