@@ -45,6 +45,23 @@ static void report_unclaimed_port(struct vm *vm, uint16_t port, bool is_write)
 		is_write ? "wrote" : "read", port);
 }
 
+/* Like ports, each unclaimed MMIO page is reported once (a guest polling
+ * one would otherwise flood stderr); past the table's size, no more. */
+static void report_unclaimed_mmio(struct vm *vm, uint64_t addr, bool is_write)
+{
+	if (!vm->cfg.verbose)
+		return;
+	uint64_t page = addr >> 12;
+	for (int i = 0; i < vm->n_unclaimed_mmio; i++)
+		if (vm->unclaimed_mmio_seen[i] == page)
+			return;
+	if (vm->n_unclaimed_mmio == VM_UNCLAIMED_MMIO_REPORTS)
+		return;
+	vm->unclaimed_mmio_seen[vm->n_unclaimed_mmio++] = page;
+	fprintf(stderr, "vmm: guest %s unclaimed MMIO address 0x%llx (reported once per page)\n",
+		is_write ? "wrote" : "read", (unsigned long long)addr);
+}
+
 /* Port I/O, including string I/O: KVM hands us `count` elements of `size`
  * bytes at data_offset in the run area; all of them are done in this exit. */
 static void handle_io(struct vm *vm)
@@ -70,10 +87,8 @@ static void handle_mmio(struct vm *vm)
 	unsigned len = run->mmio.len > 8 ? 8 : run->mmio.len;
 	if (run->mmio.is_write)
 		memcpy(&value, run->mmio.data, len);
-	if (!bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.is_write, len, &value, true) &&
-	    vm->cfg.verbose)
-		fprintf(stderr, "vmm: guest %s unclaimed MMIO address 0x%llx\n",
-			run->mmio.is_write ? "wrote" : "read", (unsigned long long)run->mmio.phys_addr);
+	if (!bus_access(&vm->mmio, run->mmio.phys_addr, run->mmio.is_write, len, &value, true))
+		report_unclaimed_mmio(vm, run->mmio.phys_addr, run->mmio.is_write);
 	if (!run->mmio.is_write)
 		memcpy(run->mmio.data, &value, len);
 }

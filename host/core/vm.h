@@ -71,6 +71,9 @@ struct vm {
 	} hypercalls[HC_MAX + 1];
 	bool bad_block_reported;
 	uint8_t unclaimed_port_seen[65536 / 8];
+#define VM_UNCLAIMED_MMIO_REPORTS 16
+	uint64_t unclaimed_mmio_seen[VM_UNCLAIMED_MMIO_REPORTS]; /* page numbers */
+	int n_unclaimed_mmio;
 
 	struct vm_hook {
 		stop_hook_fn fn;

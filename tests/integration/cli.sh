@@ -125,3 +125,8 @@ grep -q "$HELLO" "$TMP/elf32-plain.out" && pass elf32-plain || fail elf32-plain 
 run mode-ignored "$VMM" -mode long -guest "$G/hello_mb-multiboot.elf"
 [ "$rc" -eq 33 ] && grep -q "apply to flat binaries.*Multiboot and starts in protected mode" "$TMP/mode-ignored.err" \
 	&& pass mode-ignored || fail mode-ignored "status $rc: $(cat "$TMP/mode-ignored.err")"
+# -v reports an unclaimed MMIO page once, however often the guest touches it.
+printf '\xc7\x05\x00\x00\x0a\x00\x01\x00\x00\x00\xc7\x05\x04\x00\x0a\x00\x01\x00\x00\x00\xf4' >"$TMP/mmio.bin"
+run verbose-mmio "$VMM" -mode protected -v -guest "$TMP/mmio.bin"   # two movl to 0xa0000, 0xa0004
+[ "$rc" -eq 0 ] && [ "$(grep -c 'unclaimed MMIO' "$TMP/verbose-mmio.err")" -eq 1 ] \
+	&& pass verbose-mmio || fail verbose-mmio "status $rc: $(cat "$TMP/verbose-mmio.err")"
