@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hypercall.h"
+#include "printf.h"
 
 #define MEMMAP_MAX 8
 #define INVALID_GVA 4294967295ull
@@ -31,18 +32,16 @@ static void print_labelled(const char *label, unsigned long long value)
 	hc_print64(value);
 }
 
+/* The map's lines are formatted by the SDK's printf (debug console). */
 static void show_memory_map(void)
 {
 	struct hc_memmap_entry entries[MEMMAP_MAX];
 	long long count = hc_memmap(entries, MEMMAP_MAX);
-	hc_printstr("memory map entries: ");
-	hc_print32bit((uint32_t)count);
-	for (long long i = 0; i < count && i < MEMMAP_MAX; i++) {
-		hc_printstr(entries[i].type == HC_MEM_USABLE ? "usable   " : "reserved ");
-		hc_print64(entries[i].base);
-		hc_printstr("  length  ");
-		hc_print64(entries[i].length);
-	}
+	printf("memory map: %lld entries\n", count);
+	for (long long i = 0; i < count && i < MEMMAP_MAX; i++)
+		printf("  0x%08llx-0x%08llx %s\n", entries[i].base,
+		       entries[i].base + entries[i].length - 1,
+		       entries[i].type == HC_MEM_USABLE ? "usable" : "reserved");
 }
 
 int main(void)

@@ -27,13 +27,10 @@ host address of the greeting: $HEX
 an address outside guest RAM: Invalid GVA
 its host address: 0x0
 timestamps increase: yes
-memory map entries: 3
-usable   0x0
-  length  0xa0000
-reserved 0xc0000
-  length  0x40000
-usable   0x100000
-  length  0x3f00000
+memory map: 3 entries
+  0x00000000-0x0009ffff usable
+  0x000c0000-0x000fffff reserved
+  0x00100000-0x03ffffff usable
 EOF2
 }
 
