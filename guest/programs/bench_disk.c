@@ -28,23 +28,10 @@
 
 static uint8_t sector[512] __attribute__((aligned(16)));
 
-static const char *last_word(uint32_t magic, uint32_t info_address)
-{
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
-		return "";
-	const struct multiboot_info *info = multiboot_pointer(info_address);
-	if (!(info->flags & MULTIBOOT_INFO_CMDLINE))
-		return "";
-	const char *s = multiboot_pointer(info->cmdline), *w = s;
-	for (; *s; s++)
-		if (*s == ' ' && s[1])
-			w = s + 1;
-	return w;
-}
-
 int main(uint32_t magic, uint32_t info)
 {
-	const char *mode = last_word(magic, info);
+	char word[16];
+	const char *mode = multiboot_last_word(magic, info, word, sizeof(word));
 	static uint16_t id[256];
 	int rc = ata_identify(id);
 	if (rc < 0 || ata_identify_sectors(id) < BENCH_SECTORS) {

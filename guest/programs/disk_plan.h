@@ -125,26 +125,11 @@ static int wide_test(const struct disk_ops *ops)
 static const char *plan_choose(uint32_t magic, uint32_t info_address, long long sectors)
 {
 	static char word[32];
-	if (magic == MULTIBOOT_BOOTLOADER_MAGIC) {
-		const struct multiboot_info *info = multiboot_pointer(info_address);
-		if (info->flags & MULTIBOOT_INFO_CMDLINE) {
-			/* vmm and QEMU put the kernel's name first: take the
-			 * last word. */
-			const char *s = multiboot_pointer(info->cmdline), *w = s;
-			for (; *s; s++)
-				if (*s == ' ' && s[1] && s[1] != ' ')
-					w = s + 1;
-			size_t n = 0;
-			while (w[n] && w[n] != ' ' && n < sizeof(word) - 1)
-				n++;
-			memcpy(word, w, n);
-			word[n] = '\0';
-			if (strcmp(word, "course") == 0 || strcmp(word, "wide") == 0 ||
-			    strcmp(word, "identify") == 0 || strcmp(word, "errors") == 0 ||
-			    strcmp(word, "ro") == 0 || strcmp(word, "kill") == 0)
-				return word;
-		}
-	}
+	multiboot_last_word(magic, info_address, word, sizeof(word));
+	if (strcmp(word, "course") == 0 || strcmp(word, "wide") == 0 ||
+	    strcmp(word, "identify") == 0 || strcmp(word, "errors") == 0 ||
+	    strcmp(word, "ro") == 0 || strcmp(word, "kill") == 0)
+		return word;
 	return sectors == 512 ? "course" : "wide";
 }
 

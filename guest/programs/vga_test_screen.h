@@ -19,20 +19,15 @@
 #include "debugcon.h"
 #include "io.h"
 #include "multiboot.h"
+#include "string.h"
 
 #define VGA_DONE_MARKER "VGA-TEST-DONE\n"
 
+/* `-append loop`: spin after drawing instead of halting (window tests). */
 static inline int vga_test_cmdline_has_loop(uint32_t magic, uint32_t info_address)
 {
-	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
-		return 0;
-	const struct multiboot_info *info = multiboot_pointer(info_address);
-	if (!(info->flags & MULTIBOOT_INFO_CMDLINE))
-		return 0;
-	for (const char *s = multiboot_pointer(info->cmdline); *s; s++)
-		if (s[0] == 'l' && s[1] == 'o' && s[2] == 'o' && s[3] == 'p')
-			return 1;
-	return 0;
+	char word[8];
+	return strcmp(multiboot_last_word(magic, info_address, word, sizeof(word)), "loop") == 0;
 }
 
 static inline __attribute__((noreturn)) void vga_test_finish(uint32_t magic, uint32_t info,

@@ -6,6 +6,7 @@
 #ifndef GUEST_MULTIBOOT_H
 #define GUEST_MULTIBOOT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
@@ -50,5 +51,11 @@ static inline void *multiboot_pointer(uint32_t physical)
 {
 	return (void *)(uintptr_t)physical;
 }
+
+/* The last word of the Multiboot command line, copied into buf (at most
+ * size - 1 characters): vmm and QEMU put the kernel's file name first, so
+ * this is what `-append WORD` passed. "" when there is no command line or
+ * the guest was not started by a Multiboot loader. Returns buf. */
+const char *multiboot_last_word(uint32_t magic, uint32_t info_address, char *buf, size_t size);
 
 #endif
