@@ -4,28 +4,10 @@
  * reserved region (layout.h) instead of next to the guest image.
  */
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "layout.h"
 #include "vm.h"
-
-#define CR0_PE (1u << 0)
-#define CR0_MP (1u << 1)
-#define CR0_ET (1u << 4)
-#define CR0_NE (1u << 5)
-#define CR0_WP (1u << 16)
-#define CR0_AM (1u << 18)
-#define CR0_PG (1u << 31)
-#define CR4_PSE (1u << 4)
-#define CR4_PAE (1u << 5)
-#define CR4_OSFXSR (1u << 9)
-#define CR4_OSXMMEXCPT (1u << 10)
-#define EFER_LME (1u << 8)
-#define EFER_LMA (1u << 10)
-
-#define PTE_PRESENT 0x1ull
-#define PTE_WRITE   0x2ull
-#define PTE_LARGE   0x80ull /* PS: this entry maps a 2 MiB / 4 MiB page */
+#include "x86.h"
 
 const char *cpu_mode_name(enum cpu_mode mode)
 {
@@ -118,7 +100,7 @@ static void build_long_tables(struct vm *vm)
 int vm_setup_cpu(struct vm *vm, enum cpu_mode mode, uint64_t entry, uint64_t stack)
 {
 	struct kvm_sregs sregs;
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (vm_get_sregs(vm, &sregs) < 0)
 		return -1;
 	struct kvm_regs regs = { .rflags = 0x2 /* bit 1 is always set */ };
 
@@ -156,7 +138,7 @@ int vm_setup_cpu(struct vm *vm, enum cpu_mode mode, uint64_t entry, uint64_t sta
 		regs.rip = entry;
 		regs.rsp = stack;
 	}
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+	if (vm_set_sregs(vm, &sregs) < 0)
 		return -1;
 	return vm_set_regs(vm, &regs);
 }

@@ -2,15 +2,7 @@
 
 #include <stdbool.h>
 
-#define CR0_PE (UINT64_C(1) << 0)
-#define CR0_PG (UINT64_C(1) << 31)
-#define CR4_PSE (UINT64_C(1) << 4)
-#define CR4_PAE (UINT64_C(1) << 5)
-#define CR4_LA57 (UINT64_C(1) << 12)
-#define EFER_LMA (UINT64_C(1) << 10)
-
-#define PTE_PRESENT (UINT64_C(1) << 0)
-#define PTE_LARGE (UINT64_C(1) << 7) /* PS: this entry maps a page, not a table */
+#include "x86.h"
 
 #define SIZE_4K (UINT64_C(1) << 12)
 #define SIZE_4M (UINT64_C(1) << 22)

@@ -143,6 +143,7 @@ static void *vcpu_thread_main(void *arg)
 	struct vm *vm = arg;
 	uint64_t t = now_ns();
 	while (atomic_load(&vm->stop_reason) == STOP_NONE) {
+		vm->sregs_in_run = false;
 		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		uint64_t t_exit = now_ns();
 		vm->stats.guest_ns += t_exit - t;
@@ -153,6 +154,7 @@ static void *vcpu_thread_main(void *arg)
 			}
 		} else {
 			/* Queued writes happened before this exit: replay them first. */
+			vm->sregs_in_run = vm->run->kvm_valid_regs & KVM_SYNC_X86_SREGS;
 			vm_drain_coalesced(vm);
 			vm->stats.exits++;
 			if (vm->run->exit_reason < EXIT_REASONS_TRACKED)

@@ -104,6 +104,14 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	if (ring_page > 0 && (size_t)(ring_page + 1) * (size_t)page <= vm->run_size)
 		vm->coalesced_ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vm->run + ring_page * page);
 
+	/* Any vCPU ioctl costs as much as an exit on a software KVM (KVM_GET_SREGS
+	 * ~6.5 µs here, measured); having KVM store the special registers in the
+	 * run area at every exit costs nothing measurable. Hypercalls that take
+	 * guest-virtual pointers need them for the page walk. */
+	int sync = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	if (sync > 0 && (sync & KVM_SYNC_X86_SREGS))
+		vm->run->kvm_valid_regs = KVM_SYNC_X86_SREGS;
+
 	if (cpuid_setup(vm, err, errlen) < 0) {
 		vm_destroy(vm);
 		return NULL;
@@ -161,7 +169,17 @@ int vm_set_regs(struct vm *vm, const struct kvm_regs *regs)
 
 int vm_get_sregs(struct vm *vm, struct kvm_sregs *sregs)
 {
+	if (vm->sregs_in_run) {
+		*sregs = vm->run->s.regs.sregs;
+		return 0;
+	}
 	return ioctl(vm->vcpu_fd, KVM_GET_SREGS, sregs);
+}
+
+int vm_set_sregs(struct vm *vm, const struct kvm_sregs *sregs)
+{
+	vm->sregs_in_run = false; /* the copy KVM left in the run area is stale now */
+	return ioctl(vm->vcpu_fd, KVM_SET_SREGS, sregs);
 }
 
 int vm_register_pio(struct vm *vm, uint16_t port, uint16_t len, const char *name,

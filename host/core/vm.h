@@ -61,6 +61,9 @@ struct vm {
 	/* KVM's coalesced-write ring (in the vCPU mapping), or NULL. */
 	struct kvm_coalesced_mmio_ring *coalesced_ring;
 
+	/* True while the vCPU is stopped in an exit and KVM_CAP_SYNC_REGS has
+	 * left its special registers in run->s.regs.sregs (vm_get_sregs). */
+	bool sregs_in_run;
 	uint8_t *ram;        /* host mapping of guest-physical [0, mem_size) */
 	uint64_t mem_size;
 
@@ -108,7 +111,9 @@ int vm_read_phys(void *vm, uint64_t gpa, void *buf, size_t len);
 int vm_setup_cpu(struct vm *vm, enum cpu_mode mode, uint64_t entry, uint64_t stack);
 int vm_get_regs(struct vm *vm, struct kvm_regs *regs);
 int vm_set_regs(struct vm *vm, const struct kvm_regs *regs);
+/* Free when the vCPU is stopped in an exit (KVM_CAP_SYNC_REGS), else an ioctl. */
 int vm_get_sregs(struct vm *vm, struct kvm_sregs *sregs);
+int vm_set_sregs(struct vm *vm, const struct kvm_sregs *sregs);
 
 /* Devices and hypercalls. */
 int vm_register_pio(struct vm *vm, uint16_t port, uint16_t len, const char *name,

@@ -16,6 +16,7 @@
 #include "cpuid.h"
 #include "layout.h"
 #include "test_vm.h"
+#include "x86.h"
 
 SNIPPET_DECLARE(hello_real);
 SNIPPET_DECLARE(hello_protected);
@@ -75,6 +76,34 @@ static void test_long_mode(void **state)
 	uint64_t wide;
 	assert_int_equal(vm_read_phys(vm, 0x408, &wide, 8), 0);
 	assert_true(wide == 0x1122334455667788ull);
+	free(out);
+	vm_destroy(vm);
+}
+
+/* vm_get_sregs answers from the copy KVM leaves in the run area at each exit;
+ * after vm_setup_cpu changes mode it must not hand out that old copy. */
+static void test_sregs_follow_mode_changes(void **state)
+{
+	(void)state;
+	struct vm *vm = test_vm_create(8 << 20);
+	test_vm_load(vm, MODE_LONG, SNIPPET(hello_long));
+	char *out;
+	assert_int_equal(test_vm_run(vm, 10, &out), STOP_HALT);
+	free(out);
+	struct kvm_sregs sregs;
+	assert_int_equal(vm_get_sregs(vm, &sregs), 0);
+	assert_true(sregs.efer & EFER_LMA);
+	assert_int_equal(sregs.cr3, PML4_ADDR);
+
+	test_vm_load(vm, MODE_PROTECTED, SNIPPET(hello_protected));
+	assert_int_equal(vm_get_sregs(vm, &sregs), 0);
+	assert_false(sregs.efer & EFER_LMA);
+	assert_false(sregs.cr0 & CR0_PG);
+	assert_int_equal(test_vm_run(vm, 10, &out), STOP_HALT);
+	assert_string_equal(out, "protected\n");
+	assert_int_equal(vm_get_sregs(vm, &sregs), 0);
+	assert_false(sregs.cr0 & CR0_PG);
+	assert_true(sregs.cr0 & CR0_PE);
 	free(out);
 	vm_destroy(vm);
 }
@@ -286,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_protected_mode),
 		cmocka_unit_test(test_paged32_mode),
 		cmocka_unit_test(test_long_mode),
+		cmocka_unit_test(test_sregs_follow_mode_changes),
 		cmocka_unit_test(test_string_output),
 		cmocka_unit_test(test_string_input_is_one_exit),
 		cmocka_unit_test(test_unclaimed_port_reads_all_ones),
