@@ -91,7 +91,7 @@ GUEST_multiboot64_SCRIPT := multiboot64.ld
 GUEST_multiboot64_OUTPUT := -multiboot64.elf
 GUEST_multiboot64_FINISH := --strip-debug -O elf32-i386
 
-GUEST_SDK_LIBRARY := string debugcon serial printf hypercall multiboot_cmdline ata ide_pv vga vga_pv
+GUEST_SDK_LIBRARY := string debugcon serial printf hypercall multiboot_cmdline ata ide_pv ide_queue vga vga_pv
 
 .PHONY: guests guests-clean
 

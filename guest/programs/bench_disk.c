@@ -6,6 +6,7 @@
  *   outw   emulated ATA, one command per sector, one outw per 16 bits
  *   outsw  emulated ATA, one command per sector, rep outsw
  *   pv1    PV disk, one DISK_WRITE per sector
+ *   pvq    PV disk queue, one request per sector, each waited for (no exit)
  *   pvn    PV disk, one DISK_WRITE for all the sectors
  * On vmm the guest times the writes itself (kvmclock, GET_TIMESTAMP) and
  * prints "ns=..."; in QEMU those hypercalls do nothing and it prints 0, and
@@ -19,6 +20,7 @@
 #include "ata.h"
 #include "hypercall.h"
 #include "ide_pv.h"
+#include "ide_queue.h"
 #include "multiboot.h"
 #include "printf.h"
 #include "string.h"
@@ -41,6 +43,11 @@ int main(uint32_t magic, uint32_t info)
 	for (int i = 0; i < 512; i++)
 		sector[i] = (uint8_t)i;
 	rc = 0;
+	if (strcmp(mode, "pvq") == 0 && (rc = ide_queue_init()) < 0) {
+		printf("bench_disk: no disk queue (%d)\n", rc);
+		return 2;
+	}
+	rc = 0;
 	unsigned long long start = hc_gettimestamp();
 	if (strcmp(mode, "outw") == 0 || strcmp(mode, "outsw") == 0) {
 		enum ata_pio how = mode[3] == 's' ? ATA_PIO_STRING16 : ATA_PIO_LOOP16;
@@ -49,6 +56,10 @@ int main(uint32_t magic, uint32_t info)
 	} else if (strcmp(mode, "pv1") == 0) {
 		for (uint32_t lba = 0; lba < BENCH_SECTORS && rc == 0; lba++)
 			rc = ide_pv_write(lba, 1, sector);
+	} else if (strcmp(mode, "pvq") == 0) {
+		for (uint32_t lba = 0; lba < BENCH_SECTORS; lba++)
+			if ((rc = ide_queue_write(lba, 1, sector)) != 0)
+				break;
 	} else if (strcmp(mode, "pvn") == 0) {
 		rc = ide_pv_write(0, BENCH_SECTORS, BIG_BUFFER);
 	} else if (strcmp(mode, "none") != 0) {

@@ -128,7 +128,8 @@ static const char *plan_choose(uint32_t magic, uint32_t info_address, long long 
 	multiboot_last_word(magic, info_address, word, sizeof(word));
 	if (strcmp(word, "course") == 0 || strcmp(word, "wide") == 0 ||
 	    strcmp(word, "identify") == 0 || strcmp(word, "errors") == 0 ||
-	    strcmp(word, "ro") == 0 || strcmp(word, "kill") == 0)
+	    strcmp(word, "ro") == 0 || strcmp(word, "kill") == 0 ||
+	    strcmp(word, "qwide") == 0 || strcmp(word, "qkill") == 0)
 		return word;
 	return sectors == 512 ? "course" : "wide";
 }

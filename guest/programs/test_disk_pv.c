@@ -1,6 +1,7 @@
 /*
- * Disk tests on vmm's paravirtualized disk (ide_pv.h, hypercalls 9-11). The
- * same choice of tests as test_disk_emul.c (see disk_plan.h):
+ * Disk tests on vmm's paravirtualized disk (ide_pv.h, hypercalls 9-11, and
+ * the disk queue, ide_queue.h). The same choice of tests as
+ * test_disk_emul.c (see disk_plan.h):
  *   course    the course's eight sectors, with the PV counterparts of the
  *             malformed passes (a wild buffer, a request running past the
  *             end), which must change nothing
@@ -8,6 +9,8 @@
  *   errors    statuses for out-of-range, wild and huge requests
  *   ro        a write to a read-only disk fails with -EIO, a read works
  *   kill      writes sector 7, says so, and spins until killed
+ *   qwide     the wide test through the disk queue
+ *   qkill     kill, through the disk queue
  * Without -disk every call answers -ENODEV (printed, then exit 1).
  */
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #include "disk_plan.h"
 #include "hypercall.h"
 #include "ide_pv.h"
+#include "ide_queue.h"
 
 static const uint32_t course_sectors[] = { 307, 71, 511, 17, 147, 31, 219, 0 };
 
@@ -59,6 +63,20 @@ static int pv_flush(void)
 
 static const struct disk_ops pv_ops = { ide_pv_sectors, pv_write, pv_read, pv_flush };
 
+static int queue_write(uint32_t lba, uint32_t count, const void *buffer, int how)
+{
+	(void)how;
+	return ide_queue_write(lba, count, buffer);
+}
+
+static int queue_read(uint32_t lba, uint32_t count, void *buffer, int how)
+{
+	(void)how;
+	return ide_queue_read(lba, count, buffer);
+}
+
+static const struct disk_ops queue_ops = { ide_pv_sectors, queue_write, queue_read, ide_queue_flush };
+
 static int errors_test(uint32_t sectors)
 {
 	static uint8_t sector[2 * SECTOR];
@@ -90,10 +108,10 @@ static int ro_test(void)
 	return 0;
 }
 
-static int kill_test(void)
+static int kill_test(const struct disk_ops *ops)
 {
 	wide_fill(7, 1, plan_buffer);
-	int rc = ide_pv_write(7, 1, plan_buffer);
+	int rc = ops->write(7, 1, plan_buffer, 0);
 	printf("kill: sector 7 written (%d)\n", rc);
 	spin_forever();
 }
@@ -114,6 +132,14 @@ int main(uint32_t magic, uint32_t info)
 	if (strcmp(test, "ro") == 0)
 		return ro_test();
 	if (strcmp(test, "kill") == 0)
-		return kill_test();
+		return kill_test(&pv_ops);
+	if (test[0] == 'q') {
+		int rc = ide_queue_init();
+		if (rc < 0) {
+			printf("no disk queue (%d)\n", rc);
+			return 1;
+		}
+		return strcmp(test, "qkill") == 0 ? kill_test(&queue_ops) : wide_test(&queue_ops);
+	}
 	return wide_test(&pv_ops);
 }

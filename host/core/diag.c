@@ -75,6 +75,8 @@ void vm_print_stats(struct vm *vm)
 			(unsigned long long)st->coalesced_writes);
 	fprintf(stderr, "  hypercalls %llu (failed %llu)\n", (unsigned long long)st->hypercalls,
 		(unsigned long long)st->hypercalls_failed);
+	for (int i = 0; i < vm->n_stats_hooks; i++)
+		vm->stats_hooks[i].fn(vm, vm->stats_hooks[i].opaque);
 	double total = (double)(st->guest_ns + st->vmm_ns);
 	fprintf(stderr, "  time in guest %.3f ms (%.1f%%), in vmm %.3f ms (%.1f%%)\n",
 		st->guest_ns / 1e6, total > 0 ? 100.0 * st->guest_ns / total : 0.0,

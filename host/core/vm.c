@@ -222,6 +222,19 @@ int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
 	return add_hook(vm->destroy_hooks, &vm->n_destroy_hooks, fn, opaque);
 }
 
+int vm_add_stats_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
+{
+	return add_hook(vm->stats_hooks, &vm->n_stats_hooks, fn, opaque);
+}
+
+int vm_ioeventfd_pio(struct vm *vm, uint16_t port, int fd)
+{
+	struct kvm_ioeventfd req = { .addr = port, .len = 4, .fd = fd, .flags = KVM_IOEVENTFD_FLAG_PIO };
+	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) <= 0)
+		return -1;
+	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &req) < 0 ? -1 : 0;
+}
+
 int vm_coalesce_pio(struct vm *vm, uint16_t port, uint16_t len)
 {
 	if (!vm->coalesced_ring)

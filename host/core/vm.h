@@ -81,8 +81,9 @@ struct vm {
 	struct vm_hook {
 		stop_hook_fn fn;
 		void *opaque;
-	} stop_hooks[VM_MAX_STOP_HOOKS], destroy_hooks[VM_MAX_STOP_HOOKS];
-	int n_stop_hooks, n_destroy_hooks;
+	} stop_hooks[VM_MAX_STOP_HOOKS], destroy_hooks[VM_MAX_STOP_HOOKS],
+	  stats_hooks[VM_MAX_STOP_HOOKS];
+	int n_stop_hooks, n_destroy_hooks, n_stats_hooks;
 
 	/* Stop state: the first request wins; written from any thread. */
 	atomic_int stop_reason;
@@ -129,12 +130,22 @@ int vm_register_hypercall(struct vm *vm, unsigned nr, hypercall_fn fn, void *opa
  * host's KVM lacks KVM_CAP_COALESCED_PIO (the writes then simply exit).
  */
 int vm_coalesce_pio(struct vm *vm, uint16_t port, uint16_t len);
+/*
+ * Lets 32-bit guest writes to `port` skip the exit altogether: KVM only
+ * signals the eventfd `fd` (KVM_IOEVENTFD) and the guest runs on; the value
+ * written is lost. For doorbells served by a thread of their own. Returns 0,
+ * or -1 if this host's KVM cannot (the writes then exit as usual, to the
+ * port's handler on the bus).
+ */
+int vm_ioeventfd_pio(struct vm *vm, uint16_t port, int fd);
 /* Replays queued coalesced writes (run.c calls it at every exit). */
 void vm_drain_coalesced(struct vm *vm);
 /* Stop hooks run once the vCPU has stopped (flush disks, screenshots);
  * destroy hooks run in vm_destroy (free device state). */
 int vm_add_stop_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
 int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
+/* Stats hooks add a device's lines to vm_print_stats (-stats). */
+int vm_add_stats_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
 
 /* Runs the vCPU on its own thread until the guest stops, a stop is requested
  * or timeout_sec (0 = none) elapses. Returns the stop reason; the guest's

@@ -7,12 +7,14 @@
 
 #include "vm.h"
 #include "ata.h"
+#include "disk_queue.h"
 #include "hc_disk.h"
 
 struct disk_device {
 	struct disk disk;
 	bool present;
 	struct ata *ata;
+	struct disk_queue_device *queue;
 };
 
 /* Stop hook: whatever way the guest stopped, its writes reach stable
@@ -21,6 +23,7 @@ static void flush_on_stop(struct vm *vm, void *opaque)
 {
 	(void)vm;
 	struct disk_device *dev = opaque;
+	disk_queue_drain(dev->queue); /* requests the guest submitted before it stopped */
 	if (dev->present && !dev->disk.read_only && disk_flush(&dev->disk) < 0)
 		fprintf(stderr, "vmm: cannot flush the disk image\n");
 }
@@ -62,6 +65,7 @@ int disk_device_attach(struct vm *vm, const char *path, bool read_only, char *er
 	/* From here on vm_destroy frees dev. */
 	if (vm_register_pio(vm, ATA_CMD_BASE, ATA_CMD_LEN, "ata", &ata_cmd_ops, dev->ata) < 0 ||
 	    vm_register_pio(vm, ATA_CTL_BASE, ATA_CTL_LEN, "ata-ctl", &ata_ctl_ops, dev->ata) < 0 ||
+	    !(dev->queue = disk_queue_attach(vm, disk)) ||
 	    vm_add_stop_hook(vm, flush_on_stop, dev) < 0 || hc_disk_register(vm, disk) < 0) {
 		snprintf(err, errlen, "cannot register the disk controller");
 		return -1;

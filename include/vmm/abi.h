@@ -16,6 +16,7 @@
 #define VMM_DEBUGCON_PORT  0xE9   /* bytes written go to stdout; reads 0xE9 */
 #define VMM_DEBUG_EXIT_PORT 0xF4  /* write v: vmm exits with (v << 1) | 1 */
 #define VMM_COM1_PORT      0x3F8  /* 16550A UART, 8 registers */
+#define VMM_DISK_QUEUE_PORT 0xABBC /* disk queue doorbell: any 32-bit out */
 
 /* Hypercall numbers. 14..255 are reserved for the project. */
 #define HC_PRINT8        1  /* arg0: byte, written raw to stdout */
@@ -31,6 +32,8 @@
 #define HC_DISK_INFO     11 /* ret: sectors of the disk */
 #define HC_MEMMAP        12 /* arg0: gva of entries, arg1: max entries; ret: total */
 #define HC_PRINT64       13 /* arg0: u64, printed as 0x<lower-case hex> + '\n' */
+/* Project extension (numbers 14..255 are the project's): */
+#define HC_DISK_QUEUE    14 /* arg0: guest-physical address of a struct disk_queue, 0 = none */
 #define HC_MAX           255
 
 /* Longest string PRINTSTR reads, terminator included. */
@@ -73,5 +76,42 @@ _Static_assert(sizeof(struct hc_memmap_entry) == 24, "memmap entry is 24 bytes")
 #define VGA_ROWS 25
 
 #define DISK_SECTOR_SIZE 512
+
+/*
+ * The PV disk queue (docs/hypercalls.md, "Disk queue"): requests without a VM
+ * exit each. The guest registers the queue once with HC_DISK_QUEUE; then for
+ * each request it fills slot[submitted % DISK_QUEUE_SLOTS], increments
+ * `submitted` (at most DISK_QUEUE_SLOTS ahead of `completed`) and writes any
+ * 32-bit value to VMM_DISK_QUEUE_PORT. KVM turns that write into a wake-up of
+ * vmm's disk thread (an ioeventfd) and the guest runs on. vmm serves the slots
+ * in order; for each it writes `status` (HC_OK or a negative HC_E* value),
+ * then increments `completed`. A written sector is in the image file once its
+ * slot is completed. Buffers are guest-PHYSICAL, contiguous and wholly in
+ * RAM, as for a DMA engine: vmm's thread cannot walk the guest's page tables
+ * while the vCPU runs.
+ */
+#define DISK_QUEUE_SLOTS 16
+#define DISK_OP_READ  1
+#define DISK_OP_WRITE 2
+#define DISK_OP_FLUSH 3 /* reaches stable storage (fdatasync); lba, count ignored */
+
+struct disk_queue_slot {
+	unsigned int op;           /* offset 0: DISK_OP_*, written by the guest */
+	int status;                /* offset 4: written by vmm */
+	unsigned long long lba;    /* offset 8 */
+	unsigned long long buffer; /* offset 16: guest-physical address */
+	unsigned int count;        /* offset 24: sectors */
+	unsigned int reserved;
+} __attribute__((aligned(8)));
+
+struct disk_queue {
+	unsigned int submitted;    /* offset 0: written by the guest */
+	unsigned int completed;    /* offset 4: written by vmm */
+	unsigned long long reserved;
+	struct disk_queue_slot slot[DISK_QUEUE_SLOTS]; /* offset 16 */
+} __attribute__((aligned(8)));
+
+_Static_assert(sizeof(struct disk_queue_slot) == 32, "a disk queue slot is 32 bytes");
+_Static_assert(sizeof(struct disk_queue) == 16 + 32 * DISK_QUEUE_SLOTS, "disk queue layout");
 
 #endif

@@ -43,7 +43,7 @@ for drv in emul pv; do
 	else same_image course-$drv "$TMP/course-$drv.img" "$TMP/course.ref"; fi
 done
 
-# ---- the wide test: emulated (flat and Multiboot), PV, and QEMU ----
+# ---- the wide test: emulated (flat and Multiboot), PV, PV queue, and QEMU ----
 $REF wide "$TMP/wide.ref" 2048
 wide() { # NAME STATUS VMM-ARGS...: runs the wide test on a fresh 1 MiB image
 	local name=$1 status=$2; shift 2
@@ -58,6 +58,9 @@ wide wide-emul 0 "${EMUL[@]}"
 wide wide-emul-multiboot 1 "${EMUL_MB[@]}"
 wide wide-pv 0 "${PV[@]}"
 wide wide-pv-multiboot 1 "${PV_MB[@]}"
+wide wide-queue 1 "${PV_MB[@]}" -append qwide
+if cmp -s "$TMP/wide-pv-multiboot.out" "$TMP/wide-queue.out"
+then pass wide-queue-lines-equal-pv; else fail wide-queue-lines-equal-pv "lines differ"; fi
 if cmp -s "$TMP/wide-emul.img" "$TMP/wide-pv.img" && cmp -s "$TMP/wide-emul.out" "$TMP/wide-pv.out"
 then pass wide-emul-equals-pv; else fail wide-emul-equals-pv "images or lines differ"; fi
 
@@ -141,10 +144,15 @@ same_image errors-pv-image "$TMP/err-pv.img" "$TMP/err-pv.ref"
 
 # ---- SIGKILL right after a completed write keeps the sector ----
 $REF kill "$TMP/kill.ref" 128
-for drv in emul pv; do
+for drv in emul pv queue; do
 	blank "$TMP/kill-$drv.img" 64K
-	if [ $drv = emul ]; then args=("${EMUL_MB[@]}"); else args=("${PV_MB[@]}"); fi
-	"$VMM" "${args[@]}" -append kill -disk "$TMP/kill-$drv.img" -timeout 60 \
+	word=kill
+	case $drv in
+	emul) args=("${EMUL_MB[@]}") ;;
+	pv) args=("${PV_MB[@]}") ;;
+	queue) args=("${PV_MB[@]}"); word=qkill ;;
+	esac
+	"$VMM" "${args[@]}" -append $word -disk "$TMP/kill-$drv.img" -timeout 60 \
 		>"$TMP/kill-$drv.out" 2>&1 </dev/null &
 	pid=$!
 	for _ in $(seq 200); do

@@ -240,5 +240,30 @@ begin coalesced_writes
 	hlt
 end coalesced_writes
 
+/* The PV disk queue (test_disk_hc.c). EAX = address of a request block
+ * holding HC_DISK_QUEUE, ESI = the queue, EBX = slots the test filled,
+ * EDI = 1 to wait for them. Registers the queue, publishes the slots, rings
+ * the doorbell, then (if asked) spins until `completed` catches up or about
+ * 200,000 turns pass; then halts. */
+begin disk_queue_run
+	.code32
+	mov $0xabba, %dx
+	out %eax, %dx
+	mov (%esi), %eax
+	add %ebx, %eax
+	mov %eax, (%esi)
+	mov $0xabbc, %dx
+	out %eax, %dx
+	test %edi, %edi
+	jz 2f
+	mov $200000, %ecx
+1:	cmp 4(%esi), %eax
+	je 2f
+	pause
+	dec %ecx
+	jnz 1b
+2:	hlt
+end disk_queue_run
+
 /* No executable stack for the host binary this is linked into. */
 .section .note.GNU-stack, "", @progbits

@@ -1,9 +1,11 @@
 /*
- * The PV disk hypercalls (DISK_READ/WRITE/INFO) at library level: a VM with a
- * disk attached through disk_device_attach, request blocks placed in guest
- * RAM, one doorbell per run. Checks the ABI's promises: statuses, no partial
- * effect on the image or guest memory for a bad request, any count in one
- * exit, read-only and absent disks.
+ * The PV disk at library level: a VM with a disk attached through
+ * disk_device_attach, request blocks and queues placed in guest RAM by the
+ * test. Checks the ABI's promises for the hypercalls (DISK_READ/WRITE/INFO)
+ * and the disk queue (HC_DISK_QUEUE + doorbell): statuses, no partial effect
+ * on the image or guest memory for a bad request, any count in one exit, no
+ * exit per queued request, read-only and absent disks, a guest that breaks
+ * the queue protocol.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -23,6 +25,9 @@
 #define BLOCK 0x3000
 #define BUF 0x10000
 #define SECTORS 8192 /* a 4 MiB image */
+#define QUEUE 0x4000
+
+SNIPPET_DECLARE(disk_queue_run);
 
 /* 32-bit code: mov eax, BLOCK; mov dx, 0xABBA; out dx, eax; hlt. Kept here
  * as bytes so that this test does not depend on the shared snippets. */
@@ -187,6 +192,183 @@ static void test_no_disk(void **state)
 	teardown(f);
 }
 
+/* The queue, as the guest sees it. */
+static struct disk_queue *queue(struct fixture *f)
+{
+	return (struct disk_queue *)guest(f, QUEUE, sizeof(struct disk_queue));
+}
+
+/* Fills the i-th slot after those already submitted, as a driver would. */
+static void put(struct fixture *f, unsigned i, unsigned op, uint64_t lba, uint64_t buffer,
+		uint32_t count)
+{
+	struct disk_queue *q = queue(f);
+	q->slot[(q->submitted + i) % DISK_QUEUE_SLOTS] = (struct disk_queue_slot){
+		.op = op, .status = 0x5a5a5a5a, .lba = lba, .buffer = buffer, .count = count,
+	};
+}
+
+static void assert_image_sector(struct fixture *f, uint64_t lba, const uint8_t *expected)
+{
+	uint8_t sector[512];
+	assert_int_equal(pread(f->fd, sector, 512, (off_t)(lba * 512)), 512);
+	assert_memory_equal(sector, expected, 512);
+}
+
+static int slot_status(struct fixture *f, unsigned i)
+{
+	return queue(f)->slot[i % DISK_QUEUE_SLOTS].status;
+}
+
+/* Runs disk_queue_run: registers the queue at gpa, publishes n slots, rings
+ * the doorbell and (if wait) waits for them. Returns HC_DISK_QUEUE's status
+ * and its ret (1: doorbells cost no exit) in *no_exit. */
+static int run_queue(struct fixture *f, uint64_t gpa, unsigned n, bool wait, uint64_t *no_exit)
+{
+	struct hc_request *req = (struct hc_request *)guest(f, BLOCK, sizeof(*req));
+	*req = (struct hc_request){ .nr = HC_DISK_QUEUE, .status = 0x5a5a5a5a, .arg = { gpa } };
+	test_vm_load(f->vm, MODE_PROTECTED, SNIPPET(disk_queue_run));
+	struct kvm_regs regs;
+	assert_int_equal(vm_get_regs(f->vm, &regs), 0);
+	regs.rax = BLOCK, regs.rsi = QUEUE, regs.rbx = n, regs.rdi = wait;
+	assert_int_equal(vm_set_regs(f->vm, &regs), 0);
+	assert_int_equal(test_vm_run(f->vm, 20, NULL), STOP_HALT);
+	if (no_exit)
+		*no_exit = req->ret;
+	return req->status;
+}
+
+/* Write, read back and flush in one batch, served in order, with no exit
+ * for the doorbell when the host has ioeventfd. */
+static void test_queue_write_read_flush(void **state)
+{
+	(void)state;
+	struct fixture *f = setup(true, false);
+	uint8_t *src = guest(f, BUF, 2 * 512);
+	for (int i = 0; i < 2 * 512; i++)
+		src[i] = (uint8_t)(i * 13 + 1);
+	memset(guest(f, BUF + 0x1000, 2 * 512), 0xEE, 2 * 512);
+	put(f, 0, DISK_OP_WRITE, 100, BUF, 2);
+	put(f, 1, DISK_OP_READ, 100, BUF + 0x1000, 2);
+	put(f, 2, DISK_OP_FLUSH, 0, 0, 0);
+	uint64_t before = f->vm->stats.exits, no_exit = 7;
+	assert_int_equal(run_queue(f, QUEUE, 3, true, &no_exit), HC_OK);
+	assert_true(no_exit == 0 || no_exit == 1);
+	/* the registration's out and hlt, plus the doorbell if it exits */
+	assert_int_equal(f->vm->stats.exits - before, no_exit ? 2 : 3);
+	assert_int_equal(queue(f)->completed, 3);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(slot_status(f, i), HC_OK);
+	uint8_t file[2 * 512];
+	assert_int_equal(pread(f->fd, file, sizeof(file), 100 * 512), (ssize_t)sizeof(file));
+	assert_memory_equal(file, src, sizeof(file));
+	assert_memory_equal(guest(f, BUF + 0x1000, sizeof(file)), src, sizeof(file));
+	teardown(f);
+}
+
+/* Each bad slot fails alone, with nothing written to the image or read into
+ * guest memory; the good slot after them is still served. */
+static void test_queue_bad_slots(void **state)
+{
+	(void)state;
+	struct fixture *f = setup(true, false);
+	uint64_t tail = MEM - 512;
+	memset(guest(f, tail, 512), 0xCD, 512);
+	assert_int_equal(pwrite(f->fd, "x", 1, 0), 1); /* sector 0 is not zero */
+	put(f, 0, 9, 0, BUF, 1);                          /* unknown op */
+	put(f, 1, DISK_OP_WRITE, SECTORS - 1, BUF, 2);    /* past the end */
+	put(f, 2, DISK_OP_WRITE, UINT64_MAX, BUF, 1);
+	put(f, 3, DISK_OP_READ, 0, tail, 2);              /* runs off the end of RAM */
+	put(f, 4, DISK_OP_WRITE, 1, 0x9FF00, 1);          /* crosses into the VGA hole */
+	put(f, 5, DISK_OP_WRITE, 1, UINT64_MAX - 100, 1);
+	put(f, 6, DISK_OP_READ, 0, BUF, 0);               /* empty: fine */
+	assert_int_equal(run_queue(f, QUEUE, 7, true, NULL), HC_OK);
+	const int want[] = { HC_EINVAL, HC_EINVAL, HC_EINVAL, HC_EFAULT, HC_EFAULT, HC_EFAULT, HC_OK };
+	for (unsigned i = 0; i < 7; i++)
+		assert_int_equal(slot_status(f, i), want[i]);
+	assert_int_equal(guest(f, tail, 1)[0], 0xCD);
+	assert_int_equal(pwrite(f->fd, "", 1, 0), 1);
+	assert_true(file_is_zero(f));
+	teardown(f);
+}
+
+static void test_queue_registration(void **state)
+{
+	(void)state;
+	struct fixture *f = setup(true, false);
+	memset(guest(f, BUF, 512), 0x77, 512);
+	/* Refused registrations change nothing: the queue stays unregistered. */
+	put(f, 0, DISK_OP_WRITE, 0, BUF, 1);
+	assert_int_equal(run_queue(f, QUEUE + 4, 1, false, NULL), HC_EINVAL);
+	assert_int_equal(run_queue(f, MEM - 64, 0, false, NULL), HC_EFAULT);
+	assert_int_equal(run_queue(f, UINT64_MAX - 7, 0, false, NULL), HC_EFAULT);
+	assert_int_equal(queue(f)->completed, 0);
+	assert_true(file_is_zero(f));
+	/* Registered, then unregistered (0): the doorbell serves nothing. */
+	assert_int_equal(run_queue(f, QUEUE, 0, false, NULL), HC_OK);
+	assert_int_equal(queue(f)->completed, queue(f)->submitted);
+	assert_int_equal(run_queue(f, 0, 0, false, NULL), HC_OK);
+	put(f, 0, DISK_OP_WRITE, 0, BUF, 1);
+	uint32_t completed = queue(f)->completed;
+	assert_int_equal(run_queue(f, 0, 1, false, NULL), HC_OK);
+	assert_int_equal(queue(f)->completed, completed);
+	assert_true(file_is_zero(f));
+	teardown(f);
+
+	f = setup(false, false);
+	assert_int_equal(run_queue(f, QUEUE, 0, false, NULL), HC_ENODEV);
+	teardown(f);
+}
+
+static void test_queue_read_only(void **state)
+{
+	(void)state;
+	struct fixture *f = setup(true, true);
+	put(f, 0, DISK_OP_WRITE, 0, BUF, 1);
+	put(f, 1, DISK_OP_READ, 0, BUF, 1);
+	put(f, 2, DISK_OP_FLUSH, 0, 0, 0);
+	assert_int_equal(run_queue(f, QUEUE, 3, true, NULL), HC_OK);
+	assert_int_equal(slot_status(f, 0), HC_EIO);
+	assert_int_equal(slot_status(f, 1), HC_OK);
+	assert_int_equal(slot_status(f, 2), HC_OK);
+	assert_true(file_is_zero(f));
+	teardown(f);
+}
+
+/* Submitting more than DISK_QUEUE_SLOTS at once breaks the protocol: vmm
+ * serves nothing (the slots' contents are ambiguous) and carries on; a new
+ * registration starts afresh. */
+static void test_queue_overrun(void **state)
+{
+	(void)state;
+	struct fixture *f = setup(true, false);
+	memset(guest(f, BUF, 512), 0x42, 512);
+	for (unsigned i = 0; i < DISK_QUEUE_SLOTS; i++)
+		put(f, i, DISK_OP_WRITE, i, BUF, 1);
+	assert_int_equal(run_queue(f, QUEUE, DISK_QUEUE_SLOTS + 1, false, NULL), HC_OK);
+	assert_int_equal(queue(f)->completed, queue(f)->submitted - DISK_QUEUE_SLOTS - 1);
+	assert_true(file_is_zero(f));
+	put(f, 0, DISK_OP_WRITE, 3, BUF, 1);
+	assert_int_equal(run_queue(f, QUEUE, 1, true, NULL), HC_OK);
+	assert_int_equal(queue(f)->completed, queue(f)->submitted);
+	assert_image_sector(f, 3, guest(f, BUF, 512));
+	teardown(f);
+}
+
+/* A guest that halts right after ringing, without waiting: once vm_run has
+ * returned, its request is done (the stop hook serves what is left). */
+static void test_queue_served_by_stop(void **state)
+{
+	(void)state;
+	struct fixture *f = setup(true, false);
+	memset(guest(f, BUF, 512), 0x99, 512);
+	put(f, 0, DISK_OP_WRITE, 7, BUF, 1);
+	assert_int_equal(run_queue(f, QUEUE, 1, false, NULL), HC_OK);
+	assert_int_equal(queue(f)->completed, queue(f)->submitted);
+	assert_image_sector(f, 7, guest(f, BUF, 512));
+	teardown(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +379,12 @@ int main(void)
 		cmocka_unit_test(test_wild_buffers),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_no_disk),
+		cmocka_unit_test(test_queue_write_read_flush),
+		cmocka_unit_test(test_queue_bad_slots),
+		cmocka_unit_test(test_queue_registration),
+		cmocka_unit_test(test_queue_read_only),
+		cmocka_unit_test(test_queue_overrun),
+		cmocka_unit_test(test_queue_served_by_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

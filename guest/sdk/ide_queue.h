@@ -1,0 +1,70 @@
+/*
+ * The PV disk queue driver (ABI: struct disk_queue in vmm/abi.h): disk
+ * requests that cost no VM exit each. A request goes into a slot of a queue
+ * in guest memory and a doorbell `out` wakes vmm's disk thread, which KVM
+ * does without stopping the guest (an ioeventfd); the guest then watches the
+ * queue's `completed` counter. Compare ide_pv.h: one hypercall, one exit.
+ *
+ * Buffers are guest-physical (SDK guests run with virtual == physical) and
+ * must be contiguous in RAM. Statuses are those of ide_pv.h.
+ */
+#ifndef GUEST_IDE_QUEUE_H
+#define GUEST_IDE_QUEUE_H
+
+#include <stdint.h>
+
+#include "io.h"
+#include "vmm/abi.h"
+
+/* Registers the queue with vmm. Returns 1 if doorbells cost no exit, 0 if
+ * they exit (an older KVM), or a negative status (HC_ENOSYS: no vmm, as in
+ * QEMU; HC_ENODEV: no disk). */
+int ide_queue_init(void);
+
+/* One request, waited for: returns its status. */
+int ide_queue_read(uint32_t lba, uint32_t count, void *buffer);
+int ide_queue_write(uint32_t lba, uint32_t count, const void *buffer);
+int ide_queue_flush(void); /* until the image is on stable storage */
+
+/* The two halves, for a guest that keeps several requests in flight: submit
+ * returns a ticket (waiting first if all slots are busy); wait returns that
+ * request's status. Wait for a ticket before submitting DISK_QUEUE_SLOTS
+ * more, or its slot is reused. Inline, because on a slow (emulated) CPU the
+ * guest's own instructions are most of a request's cost: a call, its
+ * argument pushes and register saves would add a third. */
+extern struct disk_queue ide_queue;
+
+static inline void ide_queue_relax(void)
+{
+	__asm__ volatile("pause" : : : "memory");
+}
+
+static inline uint32_t ide_queue_submit(unsigned op, uint32_t lba, uint32_t count,
+					const void *buffer)
+{
+	/* Volatile: vmm's thread reads and writes the queue while we run. */
+	volatile struct disk_queue *q = &ide_queue;
+	uint32_t ticket = q->submitted;
+	while (ticket - q->completed >= DISK_QUEUE_SLOTS)
+		ide_queue_relax(); /* all slots busy */
+	volatile struct disk_queue_slot *slot = &q->slot[ticket % DISK_QUEUE_SLOTS];
+	slot->op = op;
+	slot->lba = lba;
+	slot->buffer = (uintptr_t)buffer; /* virtual == physical in SDK guests */
+	slot->count = count;
+	/* x86 keeps stores in order and volatile keeps the compiler from
+	 * moving them: vmm sees the slot filled before `submitted` moves. */
+	q->submitted = ticket + 1;
+	outl(VMM_DISK_QUEUE_PORT, 0);
+	return ticket;
+}
+
+static inline int ide_queue_wait(uint32_t ticket)
+{
+	volatile struct disk_queue *q = &ide_queue;
+	while ((int32_t)(q->completed - ticket) <= 0)
+		ide_queue_relax();
+	return q->slot[ticket % DISK_QUEUE_SLOTS].status;
+}
+
+#endif
