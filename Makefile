@@ -43,10 +43,10 @@ $(VMM): $(CLI_OBJS) $(LIBVMM)
 -include tests/disk.mk
 -include bench/bench.mk
 
-bench: bench-build
+bench: deps bench-build
 	BUILD=$(BENCH_BUILD) bench/run.sh
 
-# run and test install missing Debian packages first (a no-op when all are
+# run, test and bench install missing Debian packages first (a no-op when all are
 # there), so that both work on a fresh machine.
 run: deps
 	$(MAKE) all

@@ -3,7 +3,7 @@
 # is missing. Safe to run again; needs root (or sudo) only when installing.
 set -e
 PACKAGES="build-essential libcmocka-dev libsdl2-dev libpng-dev qemu-system-x86 seabios
-          xvfb xdotool imagemagick tmux socat gnuplot-nox"
+          xvfb xdotool imagemagick tmux socat gnuplot-nox hyperfine"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

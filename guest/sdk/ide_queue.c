@@ -1,5 +1,5 @@
-/* PV disk queue driver: registration and the one-request calls; submit and
- * wait are inline in ide_queue.h. One queue: SDK guests run one thread with
+/* PV disk queue driver: the queue and its registration; the requests are
+ * inline in ide_queue.h. One queue: SDK guests run one thread with
  * interrupts off. */
 #include "ide_queue.h"
 
@@ -14,19 +14,4 @@ int ide_queue_init(void)
 	/* Virtual == physical for SDK guests. */
 	int status = hypercall(HC_DISK_QUEUE, (uintptr_t)&ide_queue, 0, 0, 0, &no_exit);
 	return status != HC_OK ? status : (int)no_exit;
-}
-
-int ide_queue_read(uint32_t lba, uint32_t count, void *buffer)
-{
-	return ide_queue_wait(ide_queue_submit(DISK_OP_READ, lba, count, buffer));
-}
-
-int ide_queue_write(uint32_t lba, uint32_t count, const void *buffer)
-{
-	return ide_queue_wait(ide_queue_submit(DISK_OP_WRITE, lba, count, buffer));
-}
-
-int ide_queue_flush(void)
-{
-	return ide_queue_wait(ide_queue_submit(DISK_OP_FLUSH, 0, 0, 0));
 }

@@ -21,22 +21,34 @@
  * QEMU; HC_ENODEV: no disk). */
 int ide_queue_init(void);
 
-/* One request, waited for: returns its status. */
-int ide_queue_read(uint32_t lba, uint32_t count, void *buffer);
-int ide_queue_write(uint32_t lba, uint32_t count, const void *buffer);
-int ide_queue_flush(void); /* until the image is on stable storage */
-
-/* The two halves, for a guest that keeps several requests in flight: submit
+/* Everything below is inline: on a slow (emulated) CPU the guest's own
+ * instructions are most of a request's cost, and a call with its argument
+ * pushes and register saves would add about a third.
+ *
+ * The two halves, for a guest that keeps several requests in flight: submit
  * returns a ticket (waiting first if all slots are busy); wait returns that
  * request's status. Wait for a ticket before submitting DISK_QUEUE_SLOTS
- * more, or its slot is reused. Inline, because on a slow (emulated) CPU the
- * guest's own instructions are most of a request's cost: a call, its
- * argument pushes and register saves would add a third. */
+ * more, or its slot is reused. */
 extern struct disk_queue ide_queue;
 
 static inline void ide_queue_relax(void)
 {
 	__asm__ volatile("pause" : : : "memory");
+}
+
+/* A u64 field from a value that fits in a register. In 32-bit code this is
+ * two 32-bit stores; written out, so that GCC does not turn the caller's
+ * loop counter into a 64-bit one and spill it (on this slow CPU, a third of
+ * the loop's time). */
+static inline void ide_queue_put64(volatile unsigned long long *field, uintptr_t value)
+{
+#if UINTPTR_MAX == 0xFFFFFFFFu
+	volatile uint32_t *half = (volatile uint32_t *)field;
+	half[0] = value;
+	half[1] = 0;
+#else
+	*field = value;
+#endif
 }
 
 static inline uint32_t ide_queue_submit(unsigned op, uint32_t lba, uint32_t count,
@@ -49,8 +61,8 @@ static inline uint32_t ide_queue_submit(unsigned op, uint32_t lba, uint32_t coun
 		ide_queue_relax(); /* all slots busy */
 	volatile struct disk_queue_slot *slot = &q->slot[ticket % DISK_QUEUE_SLOTS];
 	slot->op = op;
-	slot->lba = lba;
-	slot->buffer = (uintptr_t)buffer; /* virtual == physical in SDK guests */
+	ide_queue_put64(&slot->lba, lba);
+	ide_queue_put64(&slot->buffer, (uintptr_t)buffer); /* virtual == physical */
 	slot->count = count;
 	/* x86 keeps stores in order and volatile keeps the compiler from
 	 * moving them: vmm sees the slot filled before `submitted` moves. */
@@ -65,6 +77,23 @@ static inline int ide_queue_wait(uint32_t ticket)
 	while ((int32_t)(q->completed - ticket) <= 0)
 		ide_queue_relax();
 	return q->slot[ticket % DISK_QUEUE_SLOTS].status;
+}
+
+/* One request, waited for: returns its status. */
+static inline int ide_queue_read(uint32_t lba, uint32_t count, void *buffer)
+{
+	return ide_queue_wait(ide_queue_submit(DISK_OP_READ, lba, count, buffer));
+}
+
+static inline int ide_queue_write(uint32_t lba, uint32_t count, const void *buffer)
+{
+	return ide_queue_wait(ide_queue_submit(DISK_OP_WRITE, lba, count, buffer));
+}
+
+/* Until the image is on stable storage. */
+static inline int ide_queue_flush(void)
+{
+	return ide_queue_wait(ide_queue_submit(DISK_OP_FLUSH, 0, 0, 0));
 }
 
 #endif

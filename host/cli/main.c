@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm: %s\n", err);
 		return EXIT_USAGE;
 	}
-	struct vm_config cfg = { .mem_size = opt.mem_size, .verbose = opt.verbose };
+	struct vm_config cfg = { .mem_size = opt.mem_size, .verbose = opt.verbose,
+				 .no_io_fastpath = opt.no_io_fastpath };
 	struct vm *vm = vm_create(&cfg, err, sizeof(err));
 	if (!vm) {
 		fprintf(stderr, "vmm: %s\n", err);

@@ -25,6 +25,7 @@ struct options {
 	uint64_t mem_size;
 	double timeout_sec;
 	bool stats;
+	bool no_io_fastpath;
 	bool verbose;
 	/* Screen (issue 4): -vga, -display, -screenshot, -screendump. */
 	enum vga_backing vga;

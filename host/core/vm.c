@@ -230,14 +230,14 @@ int vm_add_stats_hook(struct vm *vm, stop_hook_fn fn, void *opaque)
 int vm_ioeventfd_pio(struct vm *vm, uint16_t port, int fd)
 {
 	struct kvm_ioeventfd req = { .addr = port, .len = 4, .fd = fd, .flags = KVM_IOEVENTFD_FLAG_PIO };
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) <= 0)
+	if (vm->cfg.no_io_fastpath || ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) <= 0)
 		return -1;
 	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &req) < 0 ? -1 : 0;
 }
 
 int vm_coalesce_pio(struct vm *vm, uint16_t port, uint16_t len)
 {
-	if (!vm->coalesced_ring)
+	if (!vm->coalesced_ring || vm->cfg.no_io_fastpath)
 		return -1;
 	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = len, .pio = 1 };
 	return ioctl(vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone) < 0 ? -1 : 0;

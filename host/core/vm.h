@@ -33,6 +33,8 @@ enum vm_stop_reason {
 struct vm_config {
 	uint64_t mem_size;   /* bytes; MEM_DEFAULT when 0 */
 	bool verbose;        /* -v: report unclaimed ports, loader details */
+	/* Every port write exits: vm_coalesce_pio and vm_ioeventfd_pio refuse. */
+	bool no_io_fastpath;
 };
 
 struct vm;

@@ -54,11 +54,11 @@ wide() { # NAME STATUS VMM-ARGS...: runs the wide test on a fresh 1 MiB image
 		fail "$name" "$(grep -v ': ok$' "$TMP/$name.out" | head -5 | tr '\n' '|')"
 	else same_image "$name" "$TMP/$name.img" "$TMP/wide.ref"; fi
 }
-wide wide-emul 0 "${EMUL[@]}"
+wide wide-emul 0 "${EMUL[@]}" -stats
 wide wide-emul-multiboot 1 "${EMUL_MB[@]}"
 wide wide-pv 0 "${PV[@]}"
 wide wide-pv-multiboot 1 "${PV_MB[@]}"
-wide wide-queue 1 "${PV_MB[@]}" -append qwide
+wide wide-queue 1 "${PV_MB[@]}" -append qwide -stats
 if cmp -s "$TMP/wide-pv-multiboot.out" "$TMP/wide-queue.out"
 then pass wide-queue-lines-equal-pv; else fail wide-queue-lines-equal-pv "lines differ"; fi
 if cmp -s "$TMP/wide-emul.img" "$TMP/wide-pv.img" && cmp -s "$TMP/wide-emul.out" "$TMP/wide-pv.out"
@@ -82,6 +82,27 @@ else
 		fail wide-qemu "lines differ: $(diff "$TMP/wide-emul-multiboot.out" "$TMP/wide-qemu.out" | head -5 | tr '\n' '|')"
 	else same_image wide-qemu "$TMP/wide-qemu.img" "$TMP/wide-emul-multiboot.img"; fi
 fi
+
+# ---- -no-io-fastpath: the same images, and each write KVM used to absorb
+# (coalesced data-port writes, ioeventfd doorbells) is now an exit ----
+wide wide-emul-slow-io 0 "${EMUL[@]}" -stats -no-io-fastpath
+wide wide-queue-slow-io 1 "${PV_MB[@]}" -append qwide -stats -no-io-fastpath
+stat_of() { grep -oP "$2 \K[0-9]+" "$TMP/$1.err" | head -1; } # RUN NAME: a -stats number
+fast_exits=$(stat_of wide-emul "total exits"); coalesced=$(stat_of wide-emul "coalesced writes")
+slow_exits=$(stat_of wide-emul-slow-io "total exits")
+if [ -z "$coalesced" ] || [ "$coalesced" -eq 0 ]; then
+	fail slow-io-emul-exits "the default run coalesced nothing: $(tr '\n' '|' <"$TMP/wide-emul.err")"
+elif grep -q "coalesced writes" "$TMP/wide-emul-slow-io.err"; then
+	fail slow-io-emul-exits "-no-io-fastpath still coalesced writes"
+elif [ "$slow_exits" -ne $((fast_exits + coalesced)) ]; then
+	fail slow-io-emul-exits "$slow_exits exits, expected $fast_exits + $coalesced"
+else pass slow-io-emul-exits; fi
+requests=$(stat_of wide-queue "disk queue requests")
+if [ "$(stat_of wide-queue "doorbell exits")" != 0 ]; then
+	fail slow-io-queue-doorbells "doorbells exited by default: $(grep "disk queue" "$TMP/wide-queue.err")"
+elif [ "$(stat_of wide-queue-slow-io "doorbell exits")" != "$requests" ]; then
+	fail slow-io-queue-doorbells "expected $requests doorbell exits: $(grep "disk queue" "$TMP/wide-queue-slow-io.err")"
+else pass slow-io-queue-doorbells; fi
 
 # ---- bad images: exit 2, one line, file untouched ----
 head -c 1000 /dev/urandom >"$TMP/odd.img"
