@@ -182,7 +182,7 @@ static bool decode_range(struct ata *a, uint32_t *lba, uint32_t *sectors)
 	*lba = (uint32_t)(a->device & 0x0F) << 24 | (uint32_t)a->lba_high << 16 |
 	       (uint32_t)a->lba_mid << 8 | a->lba_low;
 	*sectors = a->count ? a->count : 256;
-	if ((uint64_t)*lba + *sectors > disk_sectors(a->disk)) {
+	if (!disk_range_valid(a->disk, *lba, *sectors)) {
 		finish_err(a, ATA_ER_IDNF);
 		return false;
 	}

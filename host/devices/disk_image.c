@@ -113,15 +113,14 @@ int disk_open(struct disk *d, const char *path, bool read_only, char *err, size_
 	return 0;
 }
 
-/* True if [lba, lba + count) lies inside the image (overflow-safe). */
-static bool in_range(const struct disk *d, uint64_t lba, uint32_t count)
+bool disk_range_valid(const struct disk *d, uint64_t lba, uint64_t count)
 {
 	return lba <= d->sectors && count <= d->sectors - lba;
 }
 
 int disk_read(struct disk *d, uint64_t lba, uint32_t count, void *buf)
 {
-	if (d->fd < 0 || !in_range(d, lba, count))
+	if (d->fd < 0 || !disk_range_valid(d, lba, count))
 		return -EINVAL;
 
 	uint8_t *p = buf;
@@ -142,7 +141,7 @@ int disk_read(struct disk *d, uint64_t lba, uint32_t count, void *buf)
 
 int disk_write(struct disk *d, uint64_t lba, uint32_t count, const void *buf)
 {
-	if (d->fd < 0 || !in_range(d, lba, count))
+	if (d->fd < 0 || !disk_range_valid(d, lba, count))
 		return -EINVAL;
 	if (d->read_only)
 		return -EROFS;

@@ -50,4 +50,7 @@ void disk_close(struct disk *d);
 
 uint64_t disk_sectors(const struct disk *d);
 
+/* True if [lba, lba + count) lies inside the image (overflow-safe). */
+bool disk_range_valid(const struct disk *d, uint64_t lba, uint64_t count);
+
 #endif

@@ -66,7 +66,7 @@ static int perform(struct disk_queue_device *dq, const struct disk_queue_slot *r
 		return disk->read_only || disk_flush(disk) == 0 ? HC_OK : HC_EIO;
 	if (req->op != DISK_OP_READ && req->op != DISK_OP_WRITE)
 		return HC_EINVAL;
-	if (req->lba > disk_sectors(disk) || req->count > disk_sectors(disk) - req->lba)
+	if (!disk_range_valid(disk, req->lba, req->count))
 		return HC_EINVAL;
 	if (req->count == 0)
 		return HC_OK;

@@ -19,7 +19,7 @@ static int check_request(struct vm *vm, struct disk *d, const struct hc_request 
 	uint64_t lba = req->arg[0], count = req->arg[2];
 	if (!d)
 		return HC_ENODEV;
-	if (lba > disk_sectors(d) || count > disk_sectors(d) - lba)
+	if (!disk_range_valid(d, lba, count))
 		return HC_EINVAL;
 	/* count <= 2^28 here, so the byte length cannot overflow. A request of
 	 * one piece needs no separate walk: its single checked copy already has
