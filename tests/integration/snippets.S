@@ -242,9 +242,9 @@ end coalesced_writes
 
 /* The PV disk queue (test_disk_hc.c). EAX = address of a request block
  * holding HC_DISK_QUEUE, ESI = the queue, EBX = slots the test filled,
- * EDI = 1 to wait for them. Registers the queue, publishes the slots, rings
- * the doorbell, then (if asked) spins until `completed` catches up or about
- * 200,000 turns pass; then halts. */
+ * EDI = flags: 1 wait for them, 2 do not ring the doorbell. Registers the
+ * queue, publishes the slots, rings the doorbell, then (if asked) spins
+ * until `completed` catches up or about 200,000 turns pass; then halts. */
 begin disk_queue_run
 	.code32
 	mov $0xabba, %dx
@@ -252,9 +252,11 @@ begin disk_queue_run
 	mov (%esi), %eax
 	add %ebx, %eax
 	mov %eax, (%esi)
+	test $2, %edi
+	jnz 2f
 	mov $0xabbc, %dx
 	out %eax, %dx
-	test %edi, %edi
+	test $1, %edi
 	jz 2f
 	mov $200000, %ecx
 1:	cmp 4(%esi), %eax
