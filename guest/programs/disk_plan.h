@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "io.h"
 #include "multiboot.h"
 #include "printf.h"
 #include "string.h"
@@ -138,7 +139,7 @@ static const char *plan_choose(uint32_t magic, uint32_t info_address, long long 
 static __attribute__((noreturn)) void spin_forever(void)
 {
 	for (;;)
-		__asm__ volatile("pause");
+		cpu_relax();
 }
 
 #endif

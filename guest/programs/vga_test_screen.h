@@ -40,7 +40,7 @@ static inline __attribute__((noreturn)) void vga_test_finish(uint32_t magic, uin
 	debugcon_write(VGA_DONE_MARKER);
 	if (vga_test_cmdline_has_loop(magic, info))
 		for (;;)
-			__asm__ volatile("pause");
+			cpu_relax();
 	halt_forever();
 }
 

@@ -31,11 +31,6 @@ int ide_queue_init(void);
  * more, or its slot is reused. */
 extern struct disk_queue ide_queue;
 
-static inline void ide_queue_relax(void)
-{
-	__asm__ volatile("pause" : : : "memory");
-}
-
 /* A u64 field from a value that fits in a register. In 32-bit code this is
  * two 32-bit stores; written out, so that GCC does not turn the caller's
  * loop counter into a 64-bit one and spill it (on this slow CPU, a third of
@@ -58,7 +53,7 @@ static inline uint32_t ide_queue_submit(unsigned op, uint32_t lba, uint32_t coun
 	volatile struct disk_queue *q = &ide_queue;
 	uint32_t ticket = q->submitted;
 	while (ticket - q->completed >= DISK_QUEUE_SLOTS)
-		ide_queue_relax(); /* all slots busy */
+		cpu_relax(); /* all slots busy */
 	volatile struct disk_queue_slot *slot = &q->slot[ticket % DISK_QUEUE_SLOTS];
 	slot->op = op;
 	ide_queue_put64(&slot->lba, lba);
@@ -75,7 +70,7 @@ static inline int ide_queue_wait(uint32_t ticket)
 {
 	volatile struct disk_queue *q = &ide_queue;
 	while ((int32_t)(q->completed - ticket) <= 0)
-		ide_queue_relax();
+		cpu_relax();
 	return q->slot[ticket % DISK_QUEUE_SLOTS].status;
 }
 

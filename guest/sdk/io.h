@@ -70,6 +70,13 @@ static inline void hlt(void)
 	__asm__ volatile("hlt");
 }
 
+/* In a spin loop: tells the CPU (and an emulating host) that we are only
+ * waiting; "memory" makes the compiler read again what the loop polls. */
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" : : : "memory");
+}
+
 static inline void cli(void)
 {
 	__asm__ volatile("cli");

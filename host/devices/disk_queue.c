@@ -45,6 +45,7 @@ struct disk_queue_device {
 	bool broken_reported;
 
 	int eventfd; /* -1 until the server runs; then doorbells do not exit */
+	bool server_tried; /* started once, at the first registration */
 	pthread_t server;
 	atomic_bool quit;
 
@@ -146,10 +147,23 @@ static void *server_main(void *arg)
 	return NULL;
 }
 
+/* Wakes the server with quit set and waits for it to end. */
+static void stop_server(struct disk_queue_device *dq)
+{
+	atomic_store(&dq->quit, true);
+	uint64_t one = 1;
+	while (write(dq->eventfd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+	pthread_join(dq->server, NULL);
+	close(dq->eventfd);
+	dq->eventfd = -1;
+}
+
 /* The first registration starts the server and turns the doorbell into an
  * ioeventfd; if any step fails, doorbells keep exiting. */
 static void start_server(struct disk_queue_device *dq)
 {
+	dq->server_tried = true;
 	int fd = eventfd(0, EFD_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -159,16 +173,8 @@ static void start_server(struct disk_queue_device *dq)
 		dq->eventfd = -1;
 		return;
 	}
-	if (vm_ioeventfd_pio(dq->vm, VMM_DISK_QUEUE_PORT, fd) == 0)
-		return;
-	/* No ioeventfd: the server would never be woken; stop it. */
-	atomic_store(&dq->quit, true);
-	uint64_t one = 1;
-	while (write(fd, &one, sizeof(one)) < 0 && errno == EINTR)
-		;
-	pthread_join(dq->server, NULL);
-	close(fd);
-	dq->eventfd = -1;
+	if (vm_ioeventfd_pio(dq->vm, VMM_DISK_QUEUE_PORT, fd) < 0)
+		stop_server(dq); /* no ioeventfd: nothing would ever wake it */
 }
 
 static int hc_disk_queue(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
@@ -184,7 +190,7 @@ static int hc_disk_queue(struct vm *vm, void *opaque, const struct hc_request *r
 		q = vm_gpa_ptr(vm, gpa, sizeof(*q));
 		if (!q)
 			return HC_EFAULT;
-		if (dq->eventfd < 0 && !atomic_load(&dq->quit))
+		if (!dq->server_tried)
 			start_server(dq);
 	}
 	pthread_mutex_lock(&dq->lock);
@@ -233,14 +239,8 @@ static void destroy(struct vm *vm, void *opaque)
 {
 	(void)vm;
 	struct disk_queue_device *dq = opaque;
-	if (dq->eventfd >= 0) {
-		atomic_store(&dq->quit, true);
-		uint64_t one = 1;
-		while (write(dq->eventfd, &one, sizeof(one)) < 0 && errno == EINTR)
-			;
-		pthread_join(dq->server, NULL);
-		close(dq->eventfd);
-	}
+	if (dq->eventfd >= 0)
+		stop_server(dq);
 	pthread_mutex_destroy(&dq->lock);
 	free(dq);
 }
