@@ -2,8 +2,8 @@
 # Installs the Debian packages vmm needs to build, test and benchmark, if any
 # is missing. Safe to run again; needs root (or sudo) only when installing.
 set -e
-PACKAGES="build-essential libcmocka-dev libsdl2-dev libpng-dev qemu-system-x86 seabios
-          xvfb xdotool imagemagick tmux socat gnuplot-nox hyperfine"
+PACKAGES="build-essential libcmocka-dev libsdl2-dev libpng-dev libseccomp-dev qemu-system-x86 seabios
+          xvfb xdotool imagemagick tmux socat gnuplot-nox hyperfine clang libclang-rt-14-dev"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

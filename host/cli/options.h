@@ -12,6 +12,8 @@
 /* vmm's exit statuses besides the guest's own (documented in --help). */
 #define EXIT_HOST_ERROR   1   /* KVM unavailable, out of memory, ... */
 #define EXIT_USAGE        2   /* bad option, malformed guest or disk image */
+#define EXIT_OUTPUT_LOST  121 /* guest output lost: stdout failed (not EPIPE) */
+#define EXIT_SANDBOX      122 /* a syscall outside the seccomp allow-list */
 #define EXIT_KVM_ERROR    123 /* KVM internal error or failed entry */
 #define EXIT_TIMEOUT      124 /* -timeout elapsed (as timeout(1)) */
 #define EXIT_TRIPLE_FAULT 125 /* the guest triple-faulted */
