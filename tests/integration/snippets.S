@@ -1,16 +1,18 @@
 /*
  * Guest code snippets for test_vm_lib.c. Each lies between NAME_start and
  * NAME_end and is copied to guest-physical SNIPPET_ADDR (0x1000) before it
- * runs, so data inside a snippet is addressed as AT(label).
+ * runs, so data inside snippet NAME is addressed as AT(NAME, label). (The
+ * snippet's own start label is the base: one symbol reassigned per snippet
+ * would be simpler, but clang's assembler refuses to reassign a symbol that
+ * is not an absolute value.)
  */
 #define SNIPPET_ADDR 0x1000
-#define AT(label) (label - snippet_base + SNIPPET_ADDR)
+#define AT(name, label) (label - name##_start + SNIPPET_ADDR)
 
 .macro begin name
 	.section .rodata.\name, "a"
 	.globl \name\()_start, \name\()_end
 \name\()_start:
-snippet_base = .
 .endm
 .macro end name
 \name\()_end:
@@ -20,7 +22,7 @@ snippet_base = .
  * EAX, halt. */
 begin hello_real
 	.code16
-	mov $AT(msg_r), %si
+	mov $AT(hello_real, msg_r), %si
 1:	lodsb
 	test %al, %al
 	jz 2f
@@ -34,7 +36,7 @@ end hello_real
 
 begin hello_protected
 	.code32
-	mov $AT(msg_p), %esi
+	mov $AT(hello_protected, msg_p), %esi
 1:	lodsb
 	test %al, %al
 	jz 2f
@@ -66,7 +68,7 @@ end hello_long
 /* String I/O: rep outsb of 26 bytes is one exit. */
 begin rep_outsb
 	.code32
-	mov $AT(alphabet), %esi
+	mov $AT(rep_outsb, alphabet), %esi
 	mov $26, %ecx
 	mov $0xe9, %dx
 	rep outsb
