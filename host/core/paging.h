@@ -69,6 +69,11 @@ typedef int (*phys_chunk_fn)(void *opaque, uint64_t gpa, uint64_t len, uint64_t 
  * positive value to tell it apart from "unmapped"). fn may be NULL to only
  * check that the range is mapped. len == 0 is an empty, valid range.
  * Adjacent pieces are not merged even if physically contiguous.
+ *
+ * fn must not write guest memory: the pieces are translated again when fn
+ * is called, so a write into the guest's page tables would change the
+ * translation of the pieces after it. To copy into the guest, collect the
+ * pieces first and copy afterwards (guest_access.c's span list does).
  */
 int paging_for_each_chunk(const struct paging_regs *r, uint64_t gva, uint64_t len,
 			  phys_read_fn read, void *read_opaque,

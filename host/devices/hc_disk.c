@@ -13,49 +13,55 @@
 #define PIECE_BYTES (1u << 20)
 #define PIECE_SECTORS (PIECE_BYTES / DISK_SECTOR_SIZE)
 
-/* The checks common to read and write; 0 or the status to return. */
-static int check_request(struct vm *vm, struct disk *d, const struct hc_request *req)
+/* The checks common to read and write that need no guest memory; 0 or the
+ * status to return. */
+static int check_request(struct disk *d, const struct hc_request *req)
 {
-	uint64_t lba = req->arg[0], count = req->arg[2];
 	if (!d)
 		return HC_ENODEV;
-	if (!disk_range_valid(d, lba, count))
+	if (!disk_range_valid(d, req->arg[0], req->arg[2]))
 		return HC_EINVAL;
-	/* count <= 2^28 here, so the byte length cannot overflow. A request of
-	 * one piece needs no separate walk: its single checked copy already has
-	 * no partial effect (and one walk less matters at ~5 us a call). */
-	if (count > PIECE_SECTORS && vm_check_gva_range(vm, req->arg[1], count * DISK_SECTOR_SIZE) < 0)
-		return HC_EFAULT;
 	return HC_OK;
 }
 
-/* Moves the request's sectors between the image and the guest's buffer in
- * pieces of at most PIECE_BYTES; check_request has validated the range. */
+/*
+ * Moves the request's sectors between the image and the guest's buffer in
+ * pieces of at most PIECE_BYTES. The whole guest buffer is translated once,
+ * before the first byte moves: a read that rewrites the guest's own page
+ * tables still lands every byte where the mapping pointed when the call
+ * began, and a bad buffer fails with nothing done.
+ */
 static int transfer(struct vm *vm, struct disk *d, const struct hc_request *req, bool to_disk)
 {
-	uint64_t lba = req->arg[0], gva = req->arg[1], left = req->arg[2];
-	if (left == 0)
-		return HC_OK;
-	uint8_t *buf = malloc(left < PIECE_SECTORS ? left * DISK_SECTOR_SIZE : PIECE_BYTES);
-	if (!buf)
-		return HC_EIO;
-	int rc = HC_OK;
+	uint64_t lba = req->arg[0], left = req->arg[2];
+	/* count <= 2^28 (check_request), so the length cannot overflow. */
+	struct guest_spans buffer;
+	int rc = vm_map_gva_range(vm, req->arg[1], left * DISK_SECTOR_SIZE, &buffer);
+	if (rc < 0)
+		return rc == -ENOMEM ? HC_EIO : HC_EFAULT;
+	if (to_disk && d->read_only)
+		rc = HC_EIO;
+	uint8_t *bounce = NULL;
+	if (rc == HC_OK && left) {
+		bounce = malloc(left < PIECE_SECTORS ? left * DISK_SECTOR_SIZE : PIECE_BYTES);
+		if (!bounce)
+			rc = HC_EIO;
+	}
 	while (left && rc == HC_OK) {
 		uint32_t n = left < PIECE_SECTORS ? (uint32_t)left : PIECE_SECTORS;
 		size_t bytes = (size_t)n * DISK_SECTOR_SIZE;
-		/* EFAULT after the up-front check only if the guest's mapping
-		 * changed under us. */
-		if (to_disk && vm_copy_from_gva(vm, gva, buf, bytes) < 0)
-			rc = HC_EFAULT;
-		else if (to_disk && disk_write(d, lba, n, buf) < 0)
-			rc = HC_EIO;
-		else if (!to_disk && disk_read(d, lba, n, buf) < 0)
-			rc = HC_EIO;
-		else if (!to_disk && vm_copy_to_gva(vm, gva, buf, bytes) < 0)
-			rc = HC_EFAULT;
-		lba += n, left -= n, gva += bytes;
+		if (to_disk) {
+			guest_spans_get(&buffer, bounce, bytes);
+			rc = disk_write(d, lba, n, bounce) < 0 ? HC_EIO : HC_OK;
+		} else {
+			rc = disk_read(d, lba, n, bounce) < 0 ? HC_EIO : HC_OK;
+			if (rc == HC_OK)
+				guest_spans_put(&buffer, bounce, bytes);
+		}
+		lba += n, left -= n;
 	}
-	free(buf);
+	free(bounce);
+	guest_spans_release(&buffer);
 	return rc;
 }
 
@@ -63,7 +69,7 @@ static int hc_disk_read(struct vm *vm, void *opaque, const struct hc_request *re
 {
 	(void)ret;
 	struct disk *d = opaque; /* NULL: no disk */
-	int rc = check_request(vm, d, req);
+	int rc = check_request(d, req);
 	return rc < 0 ? rc : transfer(vm, d, req, false);
 }
 
@@ -71,10 +77,8 @@ static int hc_disk_write(struct vm *vm, void *opaque, const struct hc_request *r
 {
 	(void)ret;
 	struct disk *d = opaque;
-	int rc = check_request(vm, d, req);
-	if (rc < 0)
-		return rc;
-	return d->read_only ? HC_EIO : transfer(vm, d, req, true);
+	int rc = check_request(d, req);
+	return rc < 0 ? rc : transfer(vm, d, req, true);
 }
 
 static int hc_disk_info(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)

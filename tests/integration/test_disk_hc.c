@@ -192,6 +192,87 @@ static void test_no_disk(void **state)
 	teardown(f);
 }
 
+/*
+ * A DISK_READ whose buffer holds the guest's own page table (defect 1 of
+ * issue 9). Long mode with the test's tables: virtual OWN_VA + i * 4 KiB is
+ * page-table entry i of OWN_PT; entry 0 maps the table itself and entries
+ * 1..511 map the physical pages OWN_DATA + (i - 1) * 4 KiB. The read covers
+ * all 512 pages, so its first 4 KiB rewrite the table: the image's sector 0
+ * carries the same table except that entry `moved` points past guest RAM.
+ * vmm must translate the whole buffer before the first byte lands: the read
+ * completes against the mapping at the time of the call, so the bytes after
+ * the first page land in OWN_DATA, where the old entries pointed.
+ */
+#define OWN_PML4 0x20000
+#define OWN_PT 0x24000
+#define OWN_VA 0x40000000ull
+#define OWN_DATA 0x400000
+#define OWN_BYTES (512 * 4096)
+#define PAST_RAM (1ull << 40)
+
+SNIPPET_DECLARE(hypercall_own_cr3);
+
+static void build_own_tables(struct fixture *f, uint64_t *pt)
+{
+	uint64_t *pml4 = (uint64_t *)guest(f, OWN_PML4, 5 * 4096);
+	memset(pml4, 0, 5 * 4096);
+	uint64_t *pdpt = pml4 + 512, *pd0 = pml4 + 1024, *pd1 = pml4 + 1536;
+	pml4[0] = (OWN_PML4 + 0x1000) | 3;
+	pdpt[0] = (OWN_PML4 + 0x2000) | 3; /* first GiB: identity, 2 MiB pages */
+	for (uint64_t i = 0; i < 512; i++)
+		pd0[i] = (i << 21) | 0x83;
+	pdpt[1] = (OWN_PML4 + 0x3000) | 3; /* OWN_VA: the 4 KiB table OWN_PT */
+	pd1[0] = OWN_PT | 3;
+	pt[0] = OWN_PT | 3;
+	for (uint64_t i = 1; i < 512; i++)
+		pt[i] = (OWN_DATA + (i - 1) * 4096) | 3;
+	memcpy(guest(f, OWN_PT, 4096), pt, 4096);
+}
+
+static void read_over_own_page_table(unsigned moved)
+{
+	struct fixture *f = setup(true, false);
+	uint64_t table[512];
+	build_own_tables(f, table);
+	static uint8_t image[OWN_BYTES];
+	for (uint32_t i = 0; i < OWN_BYTES; i++)
+		image[i] = (uint8_t)(i * 7) ^ (uint8_t)(i >> 12);
+	table[moved] = PAST_RAM | 3;
+	memcpy(image, table, sizeof(table));
+	assert_int_equal(pwrite(f->fd, image, OWN_BYTES, 0), OWN_BYTES);
+
+	struct hc_request *req = (struct hc_request *)guest(f, BLOCK, sizeof(*req));
+	*req = (struct hc_request){ .nr = HC_DISK_READ, .status = 0x5a5a5a5a,
+				    .arg = { 0, OWN_VA, OWN_BYTES / 512, 0 } };
+	test_vm_load(f->vm, MODE_LONG, SNIPPET(hypercall_own_cr3));
+	struct kvm_regs regs;
+	assert_int_equal(vm_get_regs(f->vm, &regs), 0);
+	regs.rax = OWN_PML4, regs.rbx = BLOCK;
+	assert_int_equal(vm_set_regs(f->vm, &regs), 0);
+	/* Before the fix vmm wrote through NULL here (exit 139). */
+	assert_int_equal(test_vm_run(f->vm, 20, NULL), STOP_HALT);
+	assert_int_equal(req->status, HC_OK);
+	/* The table got sector 0..7, the old mapping's pages the rest. */
+	assert_memory_equal(guest(f, OWN_PT, 4096), image, 4096);
+	assert_memory_equal(guest(f, OWN_DATA, OWN_BYTES - 4096), image + 4096, OWN_BYTES - 4096);
+	teardown(f);
+}
+
+/* The next page's entry moves: one host piece (the crash of defect 1). */
+static void test_read_over_own_page_table(void **state)
+{
+	(void)state;
+	read_over_own_page_table(1);
+}
+
+/* An entry in the second 1 MiB host piece moves: still the old mapping, and
+ * no -EFAULT after the first piece has landed. */
+static void test_read_over_own_page_table_later_piece(void **state)
+{
+	(void)state;
+	read_over_own_page_table(300);
+}
+
 /* The queue, as the guest sees it. */
 static struct disk_queue *queue(struct fixture *f)
 {
@@ -386,6 +467,8 @@ int main(void)
 		cmocka_unit_test(test_wild_buffers),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_no_disk),
+		cmocka_unit_test(test_read_over_own_page_table),
+		cmocka_unit_test(test_read_over_own_page_table_later_piece),
 		cmocka_unit_test(test_queue_write_read_flush),
 		cmocka_unit_test(test_queue_bad_slots),
 		cmocka_unit_test(test_queue_registration),

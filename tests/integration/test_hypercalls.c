@@ -4,6 +4,7 @@
  * the console output, status and ret the VMM wrote back, and that wild
  * pointers neither crash vmm nor touch memory.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "guest_access.h"
 #include "test_vm.h"
 
 SNIPPET_DECLARE(hypercall);
@@ -191,6 +193,101 @@ static void test_printstr_across_noncontiguous_pages(void **state)
 	vm_destroy(vm);
 }
 
+/* A long-mode vCPU that has not run, with CR3 = build_split_mapping's
+ * tables: the accessors can then be called directly. */
+static struct vm *vm_with_own_tables(void)
+{
+	struct vm *vm = test_vm_create(MEM);
+	test_vm_load(vm, MODE_LONG, SNIPPET(hypercall_long));
+	build_split_mapping(vm);
+	struct kvm_sregs sregs;
+	assert_int_equal(vm_get_sregs(vm, &sregs), 0);
+	sregs.cr3 = 0x10000;
+	assert_int_equal(vm_set_sregs(vm, &sregs), 0);
+	return vm;
+}
+
+/*
+ * Defect 1 of issue 9 at the accessor: the buffer's first page is the page
+ * table that maps it (0x40000000 -> the table at 0x14000), and the bytes
+ * copied there point the next page's entry past RAM. The whole range is
+ * translated before any byte moves, so the second page still lands at
+ * 0x180000, where the entry pointed at the time of the call. (Before, the
+ * copy re-translated the second page after writing the first and wrote
+ * through NULL.)
+ */
+static void test_copy_over_own_page_table(void **state)
+{
+	(void)state;
+	struct vm *vm = vm_with_own_tables();
+	uint64_t *pt = vm_gpa_ptr(vm, 0x14000, 4096);
+	pt[0] = 0x14000 | 3;
+	static uint8_t buf[8192];
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 13 + 1);
+	const uint64_t past_ram = (1ull << 40) | 3;
+	memcpy(buf, pt, 8);
+	memcpy(buf + 8, &past_ram, 8);
+	assert_int_equal(vm_copy_to_gva(vm, 0x40000000, buf, sizeof(buf)), 0);
+	assert_memory_equal(vm_gpa_ptr(vm, 0x14000, 4096), buf, 4096);
+	assert_memory_equal(vm_gpa_ptr(vm, 0x180000, 4096), buf + 4096, 4096);
+	/* Now the entry does point past RAM: a new call sees it and fails. */
+	uint8_t back[8];
+	assert_int_equal(vm_copy_from_gva(vm, 0x40001000, back, 8), -EFAULT);
+	vm_destroy(vm);
+}
+
+/* All or nothing: a range whose last page is unmapped moves no byte, in
+ * either direction; a range longer than RAM is refused up front. */
+static void test_accessors_all_or_nothing(void **state)
+{
+	(void)state;
+	struct vm *vm = vm_with_own_tables();
+	memset(vm_gpa_ptr(vm, 0x180000, 4096), 0x77, 4096);
+	static uint8_t buf[8192];
+	memset(buf, 0x11, sizeof(buf));
+	/* 0x40001000 is mapped, 0x40002000 is not. */
+	assert_int_equal(vm_copy_to_gva(vm, 0x40001000, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(vm->ram[0x180000], 0x77);
+	assert_int_equal(vm->ram[0x180fff], 0x77);
+	assert_int_equal(vm_copy_from_gva(vm, 0x40001000, buf, sizeof(buf)), -EFAULT);
+	assert_int_equal(buf[0], 0x11);
+	assert_int_equal(vm_check_gva_range(vm, 0x40001000, 4096), 0);
+	assert_int_equal(vm_check_gva_range(vm, 0x40001000, 4097), -EFAULT);
+	struct guest_spans spans;
+	assert_int_equal(vm_map_gva_range(vm, 0, (uint64_t)MEM + 1, &spans), -EFAULT);
+	vm_destroy(vm);
+}
+
+/* The span list stays short: pages contiguous in RAM are one span, however
+ * many page-table entries map them; moves continue where the last stopped. */
+static void test_span_list_merges_contiguous_pages(void **state)
+{
+	(void)state;
+	struct vm *vm = vm_with_own_tables();
+	uint64_t *pt = vm_gpa_ptr(vm, 0x14000, 4096);
+	for (uint64_t i = 0; i < 64; i++) /* 0x40000000.. -> 0x300000.., 4 KiB each */
+		pt[i] = (0x300000 + i * 4096) | 3;
+	pt[64] = 0x200000 | 3; /* then a jump */
+	struct guest_spans spans;
+	assert_int_equal(vm_map_gva_range(vm, 0x40000100, 64 * 4096, &spans), 0);
+	assert_int_equal(spans.count, 2);
+	assert_int_equal(spans.len, 64 * 4096);
+	static uint8_t data[64 * 4096];
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i >> 8);
+	assert_int_equal(guest_spans_put(&spans, data, 1000), 1000);
+	assert_int_equal(guest_spans_put(&spans, data + 1000, sizeof(data)), sizeof(data) - 1000);
+	assert_memory_equal(vm_gpa_ptr(vm, 0x300100, 63 * 4096 + 0xf00), data, 63 * 4096 + 0xf00);
+	assert_memory_equal(vm_gpa_ptr(vm, 0x200000, 0x100), data + 63 * 4096 + 0xf00, 0x100);
+	guest_spans_release(&spans);
+	/* The identity-mapped first GiB, in 2 MiB pages: one span. */
+	assert_int_equal(vm_map_gva_range(vm, 0x100000, 3u << 20, &spans), 0);
+	assert_int_equal(spans.count, 1);
+	guest_spans_release(&spans);
+	vm_destroy(vm);
+}
+
 static void test_gva_to_hva(void **state)
 {
 	(void)state;
@@ -341,6 +438,9 @@ int main(void)
 		cmocka_unit_test(test_printstr_in_every_mode),
 		cmocka_unit_test(test_numexits_around_printstr_differ_by_one),
 		cmocka_unit_test(test_printstr_across_noncontiguous_pages),
+		cmocka_unit_test(test_copy_over_own_page_table),
+		cmocka_unit_test(test_accessors_all_or_nothing),
+		cmocka_unit_test(test_span_list_merges_contiguous_pages),
 		cmocka_unit_test(test_gva_to_hva),
 		cmocka_unit_test(test_wild_blocks_are_ignored),
 		cmocka_unit_test(test_unknown_numbers_give_enosys),
