@@ -190,6 +190,11 @@ static uint8_t *map_chunk(struct vm *vm, const struct paging_regs *pr, uint64_t 
 	if (paging_translate(pr, gva, vm_read_phys, vm, &gpa, NULL) < 0)
 		return NULL;
 	uint64_t left_in_page = 4096 - (gva & 4095);
+	/* Real mode ends mid-page (FFFF:FFFF = 0x10FFEF): a string must not run
+	 * into bytes the guest cannot address (found by tests/fuzz/fuzz_paging). */
+	const uint64_t real_mode_end = 0x10FFF0;
+	if (paging_mode_of(pr) == PAGING_REAL && real_mode_end - gva < left_in_page)
+		left_in_page = real_mode_end - gva;
 	*chunk = len < left_in_page ? len : (size_t)left_in_page;
 	return vm_gpa_ptr(vm, gpa, *chunk);
 }
