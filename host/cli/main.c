@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct vm_config cfg = { .mem_size = opt.mem_size, .verbose = opt.verbose,
-				 .no_io_fastpath = opt.no_io_fastpath };
+				 .no_io_fastpath = opt.no_io_fastpath, .no_hva = opt.no_hva };
 	struct vm *vm = vm_create(&cfg, err, sizeof(err));
 	if (!vm) {
 		fprintf(stderr, "vmm: %s\n", err);

@@ -28,6 +28,7 @@ static void usage(FILE *out)
 		"  -stats            print exit statistics on stderr when the guest stops\n"
 		"  -no-io-fastpath   every guest port write exits to vmm: no KVM coalesced writes (ATA\n"
 		"                    data port), no ioeventfd (disk queue doorbell); to study exits\n"
+		"  -no-hva           the GVA_TO_HVA hypercall returns -EPERM instead of a host address\n"
 		"  -vga BACKING      VGA text buffer: mapped (default: guest RAM, no exits) or trapped\n"
 		"                    (every access exits to vmm)\n"
 		"  -display KIND     sdl (a window), term (this terminal), none; default sdl when\n"
@@ -84,7 +85,7 @@ static void split_disk_suffix(struct options *opt)
 }
 
 enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_MEM, OPT_APPEND,
-       OPT_TIMEOUT, OPT_STATS, OPT_NO_IO_FASTPATH, OPT_HELP, OPT_VERSION };
+       OPT_TIMEOUT, OPT_STATS, OPT_NO_IO_FASTPATH, OPT_HELP, OPT_VERSION, OPT_NO_HVA };
 enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
@@ -101,6 +102,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "no-io-fastpath", no_argument, NULL, OPT_NO_IO_FASTPATH },
+		{ "no-hva", no_argument, NULL, OPT_NO_HVA },
 		{ "vga", required_argument, NULL, OPT_VGA },
 		{ "display", required_argument, NULL, OPT_DISPLAY },
 		{ "screenshot", required_argument, NULL, OPT_SCREENSHOT },
@@ -150,6 +152,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			break;
 		case OPT_STATS: opt->stats = true; break;
 		case OPT_NO_IO_FASTPATH: opt->no_io_fastpath = true; break;
+		case OPT_NO_HVA: opt->no_hva = true; break;
 		case OPT_VGA:
 			if (vga_backing_parse(optarg, &opt->vga) < 0)
 				return bad(status, "unknown -vga '%s': use mapped or trapped", optarg);

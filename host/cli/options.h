@@ -28,6 +28,7 @@ struct options {
 	double timeout_sec;
 	bool stats;
 	bool no_io_fastpath;
+	bool no_hva; /* -no-hva: GVA_TO_HVA returns -EPERM */
 	bool verbose;
 	/* Screen (issue 4): -vga, -display, -screenshot, -screendump. */
 	enum vga_backing vga;

@@ -35,6 +35,8 @@ struct vm_config {
 	bool verbose;        /* -v: report unclaimed ports, loader details */
 	/* Every port write exits: vm_coalesce_pio and vm_ioeventfd_pio refuse. */
 	bool no_io_fastpath;
+	/* GVA_TO_HVA answers -EPERM instead of disclosing a host address. */
+	bool no_hva;
 };
 
 struct vm;

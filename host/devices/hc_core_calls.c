@@ -67,6 +67,12 @@ static int hc_printstr(struct vm *vm, void *opaque, const struct hc_request *req
 static int hc_gva_to_hva(struct vm *vm, void *opaque, const struct hc_request *req, uint64_t *ret)
 {
 	(void)opaque;
+	/* The course asks for the host address; -no-hva keeps it secret (it
+	 * would tell a guest where vmm's memory lies, defeating ASLR). */
+	if (vm->cfg.no_hva) {
+		*ret = 0;
+		return HC_EPERM;
+	}
 	void *hva = vm_gva_to_hva(vm, req->arg[0]);
 	if (!hva) {
 		console_write("Invalid GVA\n", 12);
@@ -100,8 +106,12 @@ static int hc_memmap(struct vm *vm, void *opaque, const struct hc_request *req, 
 {
 	(void)opaque;
 	struct hc_memmap_entry map[8];
-	int total = vm_memmap(vm, map, 8);
+	const uint64_t room = sizeof(map) / sizeof(map[0]);
+	int total = vm_memmap(vm, map, (int)room);
+	/* At most what the guest asked for, what exists, and what map holds. */
 	uint64_t n = req->arg[1] < (uint64_t)total ? req->arg[1] : (uint64_t)total;
+	if (n > room)
+		n = room;
 	if (vm_copy_to_gva(vm, req->arg[0], map, n * sizeof(map[0])) < 0)
 		return HC_EFAULT;
 	*ret = (uint64_t)total;

@@ -42,6 +42,7 @@
 /* Status values: negative Linux errno numbers, spelled out so that guests
  * need no libc headers. */
 #define HC_OK      0
+#define HC_EPERM   (-1)
 #define HC_EIO     (-5)
 #define HC_EFAULT  (-14)
 #define HC_ENODEV  (-19)

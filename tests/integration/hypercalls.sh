@@ -54,3 +54,17 @@ for m in real protected long; do
 	run wrappers-$m "$VMM" -mode $m -guest "$G/hypercall_test-$m.bin"
 	[ "$rc" -eq 40 ] && pass wrappers-$m || fail wrappers-$m "status $rc: $(grep -i fail "$TMP/wrappers-$m.out" | head -3)"
 done
+
+# -no-hva: GVA_TO_HVA discloses no host address; it answers -EPERM (the SDK
+# wrapper then returns 0) and prints nothing, valid address or not.
+run demo-no-hva "$VMM" -mode long -no-hva -guest "$G/hypercall_demo-long.bin"
+if [ "$rc" -ne 0 ]; then
+	fail demo-no-hva "exit status $rc: $(head -3 "$TMP/demo-no-hva.err")"
+elif [ "$(sed -n 7p "$TMP/demo-no-hva.out")" != 0x0 ] ||
+     ! grep -qx 'host address of the greeting: 0x0' "$TMP/demo-no-hva.out"; then
+	fail demo-no-hva "a host address was disclosed: $(sed -n 7p "$TMP/demo-no-hva.out")"
+elif grep -q 'Invalid GVA' "$TMP/demo-no-hva.out"; then
+	fail demo-no-hva "GVA_TO_HVA still looked the address up"
+else
+	pass demo-no-hva
+fi

@@ -321,6 +321,25 @@ static void test_gva_to_hva(void **state)
 	}
 }
 
+/* -no-hva: -EPERM and ret 0 for any address, nothing printed. */
+static void test_gva_to_hva_refused_with_no_hva(void **state)
+{
+	(void)state;
+	const uint64_t gvas[] = { 1024, 4294967295u };
+	for (size_t i = 0; i < 2; i++) {
+		struct vm *vm = test_vm_create(MEM);
+		vm->cfg.no_hva = true;
+		put_block(vm, BLOCK, request(HC_GVA_TO_HVA, gvas[i], 0, 0));
+		char *out = one_call(vm, MODE_LONG, BLOCK, STOP_HALT);
+		struct hc_request r = get_block(vm, BLOCK);
+		assert_string_equal(out, "");
+		assert_int_equal(r.status, HC_EPERM);
+		assert_true(r.ret == 0);
+		free(out);
+		vm_destroy(vm);
+	}
+}
+
 static void test_wild_blocks_are_ignored(void **state)
 {
 	(void)state;
@@ -442,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_accessors_all_or_nothing),
 		cmocka_unit_test(test_span_list_merges_contiguous_pages),
 		cmocka_unit_test(test_gva_to_hva),
+		cmocka_unit_test(test_gva_to_hva_refused_with_no_hva),
 		cmocka_unit_test(test_wild_blocks_are_ignored),
 		cmocka_unit_test(test_unknown_numbers_give_enosys),
 		cmocka_unit_test(test_narrow_access_is_not_a_hypercall),
