@@ -38,3 +38,18 @@ test-bins: $(VGA_IMGCMP)
 test: deps
 	$(MAKE) all test-bins
 	BUILD=$(BUILD) tests/run.sh
+
+# For tests/integration/output.sh: an LD_PRELOAD shim that makes a disk
+# image's I/O fail (not sanitized, whatever CFLAGS say: it is preloaded), and
+# a real-mode guest that prints 128 KiB and then writes a sector.
+FAILING_IO := $(BUILD)/tests/tools/failing_io.so
+$(FAILING_IO): tests/tools/failing_io.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -U_FORTIFY_SOURCE -fPIC -shared -o $@ $< -ldl
+OUTPUT_GUEST := $(BUILD)/tests/guests/output_guest.bin
+$(OUTPUT_GUEST): tests/integration/output_guest.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -c $< -o $(@:.bin=.o)
+	ld -m elf_i386 -Ttext=0 -e _start -o $(@:.bin=.elf) $(@:.bin=.o)
+	objcopy -O binary -j .text $(@:.bin=.elf) $@
+test-bins: $(FAILING_IO) $(OUTPUT_GUEST)

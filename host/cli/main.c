@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "console.h"
 #include "console_ports.h"
 #include "disk_device.h"
 #include "hypercall.h"
@@ -91,6 +92,10 @@ int main(int argc, char **argv)
 	if (opt.stats)
 		vm_print_stats(vm);
 	status = exit_status_of(reason, vm->exit_status);
+	/* Lost output outranks every other status: a script would not see the
+	 * loss otherwise (the other cause, if any, is on stderr). */
+	if (console_output_lost())
+		status = EXIT_OUTPUT_LOST;
 	vm_destroy(vm);
 	return status;
 }

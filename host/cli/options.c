@@ -38,9 +38,19 @@ static void usage(FILE *out)
 		"  -v                verbose: loader details, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"
-		"Exit status: the guest's own (EXIT hypercall: its argument; port 0xf4: (v << 1) | 1),\n"
-		"0 after hlt, 1 host error, 2 usage error or malformed input, 123 KVM internal error,\n"
-		"124 timeout, 125 guest triple fault, 128+N stopped by signal N.\n");
+		"Exit status:\n"
+		"  N                the guest's own: EXIT hypercall N; v written to port 0xf4: (v << 1) | 1\n"
+		"  0                the guest halted (hlt), or ESC / its window was closed\n"
+		"  1                host error (no KVM, out of memory, ...)\n"
+		"  2                usage error, malformed guest or disk image, disk image in use\n"
+		"  121              guest output lost: stdout failed, not by a closed pipe (wins over\n"
+		"                   every other status)\n"
+		"  122              sandbox violation: a system call outside the allow-list\n"
+		"  123              KVM internal error\n"
+		"  124              -timeout elapsed\n"
+		"  125              guest triple fault\n"
+		"  128+N            stopped by signal N\n"
+		"  119, 120         reserved (gdb kill, guest-requested reset): not implemented yet\n");
 }
 
 int parse_size(const char *s, uint64_t *out)

@@ -203,6 +203,9 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 	install_handler(SIGINT, user_signal_handler);
 	install_handler(SIGTERM, user_signal_handler);
 	install_handler(SIGHUP, user_signal_handler);
+	/* A closed stdout (`vmm ... | head`) is the console's EPIPE, not a
+	 * reason to die before the stop hooks flush the disk. */
+	signal(SIGPIPE, SIG_IGN);
 	user_signal = 0;
 	/* A VM may be run again after it stopped (tests do): start afresh. */
 	atomic_store(&vm->stop_reason, STOP_NONE);

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,6 +90,8 @@ int disk_open(struct disk *d, const char *path, bool read_only, char *err, size_
 	d->fd = -1;
 	d->sectors = 0;
 	d->read_only = read_only;
+	d->name = NULL;
+	atomic_init(&d->io_errors_reported, 0);
 
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -110,12 +113,31 @@ int disk_open(struct disk *d, const char *path, bool read_only, char *err, size_
 	}
 	d->fd = fd;
 	d->sectors = (uint64_t)sectors;
+	d->name = strdup(path);
 	return 0;
 }
 
 bool disk_range_valid(const struct disk *d, uint64_t lba, uint64_t count)
 {
 	return lba <= d->sectors && count <= d->sectors - lba;
+}
+
+enum io_error_kind { IO_READ = 1, IO_WRITE = 2, IO_FLUSH = 4 };
+
+/* The one place host I/O errors are told: once per kind and disk, since a
+ * guest retrying a failing sector would otherwise flood stderr. err 0 on a
+ * read means end of file: the image shrank under us. */
+static void report_io_error(struct disk *d, enum io_error_kind kind, off_t offset, int err)
+{
+	if (atomic_fetch_or(&d->io_errors_reported, (unsigned)kind) & (unsigned)kind)
+		return;
+	const char *name = d->name ? d->name : "(unnamed)";
+	const char *why = err ? strerror(err) : "end of file (the image shrank)";
+	if (kind == IO_FLUSH)
+		fprintf(stderr, "vmm: disk image %s: fdatasync failed: %s\n", name, why);
+	else
+		fprintf(stderr, "vmm: disk image %s: %s failed at sector %jd: %s\n", name,
+			kind == IO_READ ? "read" : "write", (intmax_t)(offset / DISK_SECTOR_SIZE), why);
 }
 
 int disk_read(struct disk *d, uint64_t lba, uint32_t count, void *buf)
@@ -130,8 +152,10 @@ int disk_read(struct disk *d, uint64_t lba, uint32_t count, void *buf)
 		ssize_t n = pread(d->fd, p, left, off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) /* error, or EOF: the file shrank under us */
+		if (n <= 0) { /* error, or EOF: the file shrank under us */
+			report_io_error(d, IO_READ, off, n < 0 ? errno : 0);
 			return -EIO;
+		}
 		p += n;
 		off += n;
 		left -= (size_t)n;
@@ -153,8 +177,10 @@ int disk_write(struct disk *d, uint64_t lba, uint32_t count, const void *buf)
 		ssize_t n = pwrite(d->fd, p, left, off);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			report_io_error(d, IO_WRITE, off, n < 0 ? errno : EIO);
 			return -EIO;
+		}
 		p += n;
 		off += n;
 		left -= (size_t)n;
@@ -166,7 +192,11 @@ int disk_flush(struct disk *d)
 {
 	if (d->fd < 0)
 		return -EINVAL;
-	return fdatasync(d->fd) < 0 ? -EIO : 0;
+	if (fdatasync(d->fd) < 0) {
+		report_io_error(d, IO_FLUSH, 0, errno);
+		return -EIO;
+	}
+	return 0;
 }
 
 void disk_close(struct disk *d)
@@ -174,6 +204,8 @@ void disk_close(struct disk *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	free(d->name);
+	d->name = NULL;
 }
 
 uint64_t disk_sectors(const struct disk *d)

@@ -11,6 +11,7 @@
 #ifndef VMM_DISK_IMAGE_H
 #define VMM_DISK_IMAGE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,8 @@ struct disk {
 	int fd;		  /* -1 when closed */
 	uint64_t sectors; /* image size / DISK_SECTOR_SIZE */
 	bool read_only;
+	char *name;	       /* the path, for messages; NULL: "(unnamed)" */
+	atomic_uint io_errors_reported; /* one bit per kind: read, write, fdatasync */
 };
 
 /*
@@ -37,12 +40,16 @@ int disk_open(struct disk *d, const char *path, bool read_only, char *err, size_
  * Transfer count sectors starting at lba to/from buf (count * 512 bytes).
  * Return 0, -EINVAL if any sector lies past the end (then nothing is
  * transferred) or the disk is closed, -EROFS for a write to a read-only disk, -EIO if the host
- * read/write fails (a write may then have been partly done).
+ * read/write fails (a write may then have been partly done). A host failure
+ * is also reported on stderr, the first of each kind only ("vmm: disk image
+ * X: write failed at sector N: No space left on device"): the guest learns
+ * of it through -EIO, the user through that line.
  */
 int disk_read(struct disk *d, uint64_t lba, uint32_t count, void *buf);
 int disk_write(struct disk *d, uint64_t lba, uint32_t count, const void *buf);
 
-/* fdatasync(); returns 0, -EIO, or -EINVAL on a closed disk. */
+/* fdatasync(); returns 0, -EIO (reported once on stderr, as above), or
+ * -EINVAL on a closed disk. */
 int disk_flush(struct disk *d);
 
 /* Closes the file; safe to call again on a closed disk. */
