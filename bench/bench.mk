@@ -22,7 +22,13 @@ $(BUILD)/bench/%: bench/%.c $(BENCH_GUESTS) $(LIBVMM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BENCH_GUESTS) $(LIBVMM) $(LDLIBS)
 
-bench-bins: $(BENCH_BINS)
+# The baseline of the start-up bench: a bare KVM program (not on libvmm).
+BARE_KVM := $(BUILD)/bench/bare_kvm
+$(BARE_KVM): bench/bare_kvm.c
+	@mkdir -p $(dir $@)
+	$(CC) -D_GNU_SOURCE $(CFLAGS) -o $@ $<
+
+bench-bins: $(BENCH_BINS) $(BARE_KVM)
 
 # The -O3 build: vmm, the guests (for the shell benches) and the bench binaries.
 bench-build:

@@ -11,6 +11,7 @@
 
 #include "cp437.h"
 #include "display_frontend.h"
+#include "display_module.h"
 #include "font.h"
 #include "screen_files.h"
 #include "vm.h"
@@ -167,11 +168,41 @@ static int start_frontend(struct display *d, const struct display_frontend *fe)
 	return 0;
 }
 
+/* The window front end when one is wanted: asked for, or by default when
+ * $DISPLAY/$WAYLAND_DISPLAY says there is a screen. Only then is the SDL
+ * module (and SDL2 with it) loaded. NULL when no window is wanted or the
+ * default could not have one (said with -v); NULL with *failed set and a
+ * message in err when -display sdl cannot have one. */
+static const struct display_frontend *window_frontend(const struct display_config *cfg,
+						      bool *failed, char *err, size_t errlen)
+{
+	bool wanted = cfg->kind == DISPLAY_SDL ||
+		      (cfg->kind == DISPLAY_AUTO && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY")));
+	if (!wanted)
+		return NULL;
+	char why[600];
+	const struct display_frontend *fe = display_module_load("sdl", why, sizeof(why));
+	if (!fe && cfg->kind == DISPLAY_SDL) {
+		snprintf(err, errlen, "-display sdl: %s", why);
+		*failed = true;
+	} else if (!fe && cfg->verbose) {
+		fprintf(stderr, "vmm: no window (%s): -display none\n", why);
+	}
+	return fe;
+}
+
 int display_start(struct vm *vm, const struct display_config *cfg,
 		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen)
 {
-	if (cfg->kind == DISPLAY_NONE && !cfg->screenshot && !cfg->screendump)
+	bool failed = false;
+	const struct display_frontend *fe = cfg->kind == DISPLAY_TERM
+		? &display_term_frontend : window_frontend(cfg, &failed, err, errlen);
+	if (failed)
+		return -1;
+	/* Nothing will ever render: no tables, no thread, no hooks. */
+	if (!fe && !cfg->screenshot && !cfg->screendump)
 		return 0;
+
 	struct display *d = calloc(1, sizeof(*d));
 	if (!d) {
 		snprintf(err, errlen, "out of memory");
@@ -183,22 +214,21 @@ int display_start(struct vm *vm, const struct display_config *cfg,
 	d->opaque = opaque;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_cond_init(&d->opened, NULL);
-	if (vga_font_load(NULL, d->font, err, errlen) < 0 ||
-	    cp437_table_init(&d->cp437, err, errlen) < 0)
+	/* Only the tables something will use: the font for pixels (a window, a
+	 * PNG), CP437 for -screendump (the terminal front end has its own). */
+	if ((cfg->screenshot || (fe && fe->wants_pixels)) &&
+	    vga_font_load(NULL, d->font, err, errlen) < 0)
+		goto fail;
+	if (cfg->screendump && cp437_table_init(&d->cp437, err, errlen) < 0)
 		goto fail;
 
-	enum display_kind kind = cfg->kind;
-	if (kind == DISPLAY_AUTO) {
-		bool have = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY");
-		if (have && start_frontend(d, &display_sdl_frontend) < 0 && cfg->verbose)
-			fprintf(stderr, "vmm: no window (%s): -display none\n", d->open_err);
-	} else if (kind != DISPLAY_NONE) {
-		const struct display_frontend *fe =
-			kind == DISPLAY_SDL ? &display_sdl_frontend : &display_term_frontend;
-		if (start_frontend(d, fe) < 0) {
+	if (fe && start_frontend(d, fe) < 0) {
+		if (cfg->kind != DISPLAY_AUTO) {
 			snprintf(err, errlen, "-display %s: %s", fe->name, d->open_err);
 			goto fail;
 		}
+		if (cfg->verbose)
+			fprintf(stderr, "vmm: no window (%s): -display none\n", d->open_err);
 	}
 	if (vm_add_stop_hook(vm, display_stop, d) < 0 ||
 	    vm_add_destroy_hook(vm, display_free, d) < 0) {

@@ -2,10 +2,14 @@
  * The SDL2 window: a 720x400 streaming texture scaled by whole numbers when
  * the window is resized (so glyph pixels stay square and sharp). ESC or
  * closing the window asks the VM to stop.
+ *
+ * Built alone into the module vmm-display-sdl.so (the Makefile), the only
+ * object linked with SDL2; vmm loads it with display_module_load("sdl").
  */
 #include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "display_frontend.h"
 
@@ -31,10 +35,23 @@ static void sdl_close(void *opaque)
 	free(st);
 }
 
+static void present(struct sdl_state *st)
+{
+	SDL_SetRenderDrawColor(st->renderer, 0, 0, 0, 255);
+	SDL_RenderClear(st->renderer);
+	SDL_RenderCopy(st->renderer, st->texture, NULL, NULL);
+	SDL_RenderPresent(st->renderer);
+}
+
 static int sdl_open(void **state, char *err, size_t errlen)
 {
 	/* vmm handles SIGINT/SIGTERM itself (vm_run): SDL must not. */
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	/* Software rendering: one 720x400 frame, redrawn only on change, needs no
+	 * GPU, and the GL drivers would open files (their shader cache) on the
+	 * first draws, after vmm's sandbox is in place. */
+	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
 	if (SDL_Init(SDL_INIT_VIDEO) < 0) {
 		snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
 		return -1;
@@ -65,14 +82,6 @@ static int sdl_open(void **state, char *err, size_t errlen)
 	}
 	*state = st;
 	return 0;
-}
-
-static void present(struct sdl_state *st)
-{
-	SDL_SetRenderDrawColor(st->renderer, 0, 0, 0, 255);
-	SDL_RenderClear(st->renderer);
-	SDL_RenderCopy(st->renderer, st->texture, NULL, NULL);
-	SDL_RenderPresent(st->renderer);
 }
 
 static void sdl_draw(void *opaque, const struct vga_text_state *s, const uint32_t *pixels)
@@ -113,6 +122,7 @@ static bool sdl_poll(void *opaque, bool *redraw)
 }
 
 const struct display_frontend display_sdl_frontend = {
+	.abi = DISPLAY_FRONTEND_ABI,
 	.name = "sdl",
 	.wants_pixels = true,
 	.open = sdl_open,

@@ -180,6 +180,7 @@ static void term_close(void *opaque)
 }
 
 const struct display_frontend display_term_frontend = {
+	.abi = DISPLAY_FRONTEND_ABI,
 	.name = "term",
 	.wants_pixels = false,
 	.open = term_open,
