@@ -39,9 +39,8 @@ int main(int argc, char **argv)
 		return status;
 
 	char err[512];
-	size_t size;
-	uint8_t *image = read_file(opt.guest, &size, err, sizeof(err));
-	if (!image) {
+	struct image_source image;
+	if (guest_file_open(opt.guest, &image, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmm: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -50,17 +49,19 @@ int main(int argc, char **argv)
 	struct vm *vm = vm_create(&cfg, err, sizeof(err));
 	if (!vm) {
 		fprintf(stderr, "vmm: %s\n", err);
-		free(image);
+		guest_file_close(&image);
 		return EXIT_HOST_ERROR;
 	}
+	/* -mode or -load say the file is a flat binary (see loader.h). */
+	opt.load.ignore_bad_multiboot = opt.mode_set || opt.load_set;
 	struct load_result res;
-	if (guest_load(vm, image, size, &opt.load, &res, err, sizeof(err)) < 0) {
+	int load_rc = guest_load_source(vm, &image, &opt.load, &res, err, sizeof(err));
+	guest_file_close(&image);
+	if (load_rc < 0) {
 		fprintf(stderr, "vmm: %s: %s\n", opt.guest, err);
-		free(image);
 		vm_destroy(vm);
 		return EXIT_USAGE;
 	}
-	free(image);
 	if ((opt.mode_set || opt.load_set) && res.format != FORMAT_FLAT)
 		fprintf(stderr, "vmm: note: -mode and -load apply to flat binaries; %s is %s and starts in %s mode\n",
 			opt.guest, guest_format_name(res.format), cpu_mode_name(res.mode));

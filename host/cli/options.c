@@ -1,6 +1,8 @@
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,7 @@ static void usage(FILE *out)
 		"  -entry ADDR       entry point (default: the load address, or the ELF/Multiboot entry)\n"
 		"  -mem SIZE         guest RAM, e.g. 64M, 1G (default 64M; 2M..3G)\n"
 		"  -append TEXT      Multiboot command line (after the file name, as QEMU passes it)\n"
-		"  -timeout SECONDS  stop the guest after this long (exit status 124)\n"
+		"  -timeout SECONDS  stop the guest after this long (exit status 124); inf: no limit\n"
 		"  -stats            print exit statistics on stderr when the guest stops\n"
 		"  -no-io-fastpath   every guest port write exits to vmm: no KVM coalesced writes (ATA\n"
 		"                    data port), no ioeventfd (disk queue doorbell); to study exits\n"
@@ -69,6 +71,30 @@ int parse_size(const char *s, uint64_t *out)
 	if (*end != '\0' || (shift && v > (UINT64_MAX >> shift)))
 		return -1;
 	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* The longest -timeout: about 31 years, far inside what the run loop's 64-bit
+ * nanosecond deadline can hold (beyond 1.8e10 s the conversion would wrap). */
+#define TIMEOUT_MAX_SEC 1e9
+
+/* -timeout: seconds (a decimal fraction is fine) in (0, TIMEOUT_MAX_SEC], or
+ * "inf"/"infinity" for no limit (stored as 0, as when -timeout is absent).
+ * NaN, negative, zero and out-of-range values are refused. */
+static int parse_timeout(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || *end || errno == ERANGE) /* ERANGE: 1e400 is not "inf" */
+		return -1;
+	if (isinf(v) && v > 0) {
+		*out = 0;
+		return 0;
+	}
+	if (!(v > 0) || v > TIMEOUT_MAX_SEC)
+		return -1;
+	*out = v;
 	return 0;
 }
 
@@ -129,7 +155,6 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 	int c;
 	while ((c = getopt_long_only(argc, argv, ":vh", longopts, NULL)) != -1) {
 		uint64_t v;
-		char *end;
 		switch (c) {
 		case OPT_GUEST: opt->guest = optarg; break;
 		case OPT_DISK: opt->disk = optarg; break;
@@ -156,9 +181,8 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			break;
 		case OPT_APPEND: opt->load.cmdline = optarg; break;
 		case OPT_TIMEOUT:
-			opt->timeout_sec = strtod(optarg, &end);
-			if (end == optarg || *end || !(opt->timeout_sec > 0))
-				return bad(status, "bad timeout '%s': give a positive number of seconds", optarg);
+			if (parse_timeout(optarg, &opt->timeout_sec) < 0)
+				return bad(status, "bad timeout '%s': give seconds above 0, at most 1e9, or inf", optarg);
 			break;
 		case OPT_STATS: opt->stats = true; break;
 		case OPT_NO_IO_FASTPATH: opt->no_io_fastpath = true; break;

@@ -24,6 +24,21 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * The deadline timeout_sec from now on now_ns()'s clock, or 0 for none. A
+ * timeout that is not a positive number (0, NaN) has none, and so has one too
+ * long for 64-bit nanoseconds: converting a double beyond 2^64 to uint64_t
+ * is undefined (it made -timeout 1e20 stop the guest at once), and anything
+ * past 2^63 ns (292 years; infinity included) is "never" in practice.
+ */
+static uint64_t deadline_after(double timeout_sec)
+{
+	if (!(timeout_sec > 0) || timeout_sec * 1e9 >= 0x1p63)
+		return 0;
+	/* now_ns() counts from boot, far below 2^63: the sum cannot wrap. */
+	return now_ns() + (uint64_t)(timeout_sec * 1e9);
+}
+
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason, int status)
 {
 	int expected = STOP_NONE;
@@ -224,7 +239,7 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 		fprintf(stderr, "vmm: cannot start the vCPU thread\n");
 		return STOP_HOST_ERROR;
 	}
-	uint64_t deadline = timeout_sec > 0 ? now_ns() + (uint64_t)(timeout_sec * 1e9) : 0;
+	uint64_t deadline = deadline_after(timeout_sec);
 	/* Wake up every flush interval (or at the deadline) while the guest runs:
 	 * an idle wait, not a busy one. */
 	pthread_mutex_lock(&vm->wait_lock);

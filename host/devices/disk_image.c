@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "disk_lock.h"
+
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -93,9 +95,18 @@ int disk_open(struct disk *d, const char *path, bool read_only, char *err, size_
 	d->name = NULL;
 	atomic_init(&d->io_errors_reported, 0);
 
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO would wait for a writer, forever;
+	 * check_size() then refuses it (on the descriptor, so the file checked
+	 * is the file used). On a regular file or block device O_NONBLOCK
+	 * changes nothing. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
+		struct stat st;
+		if (e == ENXIO && stat(path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+			set_err(err, errlen, "disk image %s: not a regular file or block device", path);
+			return -EINVAL;
+		}
 		set_err(err, errlen, "disk image %s: %s", path, strerror(e));
 		return -e;
 	}
@@ -110,6 +121,11 @@ int disk_open(struct disk *d, const char *path, bool read_only, char *err, size_
 		if (rw < 0)
 			return rw;
 		fd = rw;
+	}
+	int locked = disk_lock(fd, !read_only, path, err, errlen);
+	if (locked < 0) {
+		close(fd); /* releases what disk_lock() took */
+		return locked;
 	}
 	d->fd = fd;
 	d->sectors = (uint64_t)sectors;

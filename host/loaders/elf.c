@@ -1,14 +1,16 @@
 /* ELF32 and ELF64 executables: each PT_LOAD segment is copied to its
  * physical address (p_paddr) and its bss (p_memsz beyond p_filesz) zeroed.
- * Every offset and size is checked against the file before it is used. */
+ * Every offset and size is checked against the file and guest RAM before it
+ * is used: headers are read one at a time, and a segment is read straight
+ * into guest RAM once its place there is known to be valid. */
 #include <elf.h>
 #include <string.h>
 
 #include "loader.h"
 
-bool is_elf(const uint8_t *image, size_t size)
+bool is_elf(const uint8_t *head, size_t len)
 {
-	return size >= EI_NIDENT && memcmp(image, ELFMAG, SELFMAG) == 0;
+	return len >= EI_NIDENT && memcmp(head, ELFMAG, SELFMAG) == 0;
 }
 
 /* The fields the loader needs, the same for both classes. */
@@ -32,9 +34,10 @@ static struct segment segment_at(const uint8_t *ph, bool is64)
 	return s;
 }
 
-static int load_segment(struct vm *vm, const uint8_t *image, size_t size, const struct segment *s,
+static int load_segment(struct vm *vm, const struct image_source *src, const struct segment *s,
 			char *err, size_t errlen)
 {
+	uint64_t size = src->size;
 	if (s->filesz > s->memsz)
 		return load_error(err, errlen, "ELF segment at 0x%llx has file size above memory size",
 				  (unsigned long long)s->paddr);
@@ -44,20 +47,26 @@ static int load_segment(struct vm *vm, const uint8_t *image, size_t size, const 
 	uint8_t *dst = image_place(vm, s->paddr, s->memsz, err, errlen);
 	if (!dst)
 		return -1;
-	memcpy(dst, image + s->offset, s->filesz);
+	if (image_read(src, s->offset, dst, s->filesz, err, errlen) < 0)
+		return -1;
 	memset(dst + s->filesz, 0, s->memsz - s->filesz);
 	return 0;
 }
 
-int load_elf(struct vm *vm, const uint8_t *image, size_t size, struct load_result *res, char *err,
+int load_elf(struct vm *vm, const struct image_source *src, struct load_result *res, char *err,
 	     size_t errlen)
 {
-	if (!is_elf(image, size))
+	uint64_t size = src->size;
+	uint8_t ehdr[sizeof(Elf64_Ehdr)] = { 0 }; /* the ELF header, either class */
+	size_t ehdr_len = size < sizeof(ehdr) ? (size_t)size : sizeof(ehdr);
+	if (image_read(src, 0, ehdr, ehdr_len, err, errlen) < 0)
+		return -1;
+	if (!is_elf(ehdr, ehdr_len))
 		return load_error(err, errlen, "not an ELF file");
-	bool is64 = image[EI_CLASS] == ELFCLASS64;
-	if (!is64 && image[EI_CLASS] != ELFCLASS32)
-		return load_error(err, errlen, "ELF file has an unknown class %u", image[EI_CLASS]);
-	if (image[EI_DATA] != ELFDATA2LSB)
+	bool is64 = ehdr[EI_CLASS] == ELFCLASS64;
+	if (!is64 && ehdr[EI_CLASS] != ELFCLASS32)
+		return load_error(err, errlen, "ELF file has an unknown class %u", ehdr[EI_CLASS]);
+	if (ehdr[EI_DATA] != ELFDATA2LSB)
 		return load_error(err, errlen, "ELF file is not little-endian");
 	size_t ehsize = is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	if (size < ehsize)
@@ -67,12 +76,12 @@ int load_elf(struct vm *vm, const uint8_t *image, size_t size, struct load_resul
 	uint64_t entry, phoff;
 	if (is64) {
 		Elf64_Ehdr h;
-		memcpy(&h, image, sizeof(h));
+		memcpy(&h, ehdr, sizeof(h));
 		type = h.e_type, machine = h.e_machine, entry = h.e_entry;
 		phoff = h.e_phoff, phentsize = h.e_phentsize, phnum = h.e_phnum;
 	} else {
 		Elf32_Ehdr h;
-		memcpy(&h, image, sizeof(h));
+		memcpy(&h, ehdr, sizeof(h));
 		type = h.e_type, machine = h.e_machine, entry = h.e_entry;
 		phoff = h.e_phoff, phentsize = h.e_phentsize, phnum = h.e_phnum;
 	}
@@ -88,18 +97,19 @@ int load_elf(struct vm *vm, const uint8_t *image, size_t size, struct load_resul
 
 	int loaded = 0;
 	for (uint16_t i = 0; i < phnum; i++) {
-		struct segment s = segment_at(image + phoff + (uint64_t)i * phentsize, is64);
+		uint8_t ph[sizeof(Elf64_Phdr)];
+		if (image_read(src, phoff + (uint64_t)i * phentsize, ph, want, err, errlen) < 0)
+			return -1;
+		struct segment s = segment_at(ph, is64);
 		if (s.type != PT_LOAD || s.memsz == 0)
 			continue;
-		if (load_segment(vm, image, size, &s, err, errlen) < 0)
+		if (load_segment(vm, src, &s, err, errlen) < 0)
 			return -1;
 		loaded++;
 	}
 	if (loaded == 0)
 		return load_error(err, errlen, "ELF file has no loadable segment");
-	if (!vm_gpa_ptr(vm, entry, 1))
-		return load_error(err, errlen, "ELF entry point 0x%llx is outside guest RAM",
-				  (unsigned long long)entry);
+	/* The entry point is checked by guest_load_source(), after -entry. */
 	res->format = is64 ? FORMAT_ELF64 : FORMAT_ELF32;
 	res->entry = entry;
 	return 0;

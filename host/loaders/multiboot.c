@@ -53,25 +53,31 @@ struct mb_mmap_entry {
 	uint32_t type;
 } __attribute__((packed));
 
-long multiboot_find_header(const uint8_t *image, size_t size)
+long multiboot_find_header(const uint8_t *head, size_t len, long *bad_checksum_at)
 {
-	for (size_t off = 0; off + 12 <= size && off < MB_SEARCH_LIMIT; off += 4) {
+	*bad_checksum_at = -1;
+	for (size_t off = 0; off + 12 <= len && off < MB_SEARCH_LIMIT; off += 4) {
 		uint32_t h[3];
-		memcpy(h, image + off, sizeof(h));
-		if (h[0] == MB_HEADER_MAGIC && h[0] + h[1] + h[2] == 0)
+		memcpy(h, head + off, sizeof(h));
+		if (h[0] != MB_HEADER_MAGIC)
+			continue;
+		if (h[0] + h[1] + h[2] == 0)
 			return (long)off;
+		if (*bad_checksum_at < 0)
+			*bad_checksum_at = (long)off;
 	}
 	return -1;
 }
 
-static int load_aout_kludge(struct vm *vm, const uint8_t *image, size_t size, long hoff,
+static int load_aout_kludge(struct vm *vm, const struct image_source *src, long hoff,
 			    const struct mb_header *h, struct load_result *res, char *err, size_t errlen)
 {
-	if ((size_t)hoff + sizeof(*h) > size)
+	uint64_t size = src->size;
+	if ((uint64_t)hoff + sizeof(*h) > size)
 		return load_error(err, errlen, "Multiboot header is truncated");
 	if (h->header_addr < h->load_addr || h->header_addr - h->load_addr > (uint32_t)hoff)
 		return load_error(err, errlen, "Multiboot header addresses are inconsistent");
-	size_t file_off = (size_t)hoff - (h->header_addr - h->load_addr);
+	uint64_t file_off = (uint64_t)hoff - (h->header_addr - h->load_addr);
 	uint64_t load_size = h->load_end_addr ? (uint64_t)h->load_end_addr - h->load_addr
 					      : size - file_off;
 	if (h->load_end_addr && h->load_end_addr < h->load_addr)
@@ -81,10 +87,10 @@ static int load_aout_kludge(struct vm *vm, const uint8_t *image, size_t size, lo
 	uint64_t mem_end = h->bss_end_addr ? h->bss_end_addr : h->load_addr + load_size;
 	if (mem_end < h->load_addr + load_size)
 		return load_error(err, errlen, "Multiboot bss_end_addr is below the loaded image");
+	/* The place in RAM is checked before a byte of the file is read. */
 	uint8_t *dst = image_place(vm, h->load_addr, mem_end - h->load_addr, err, errlen);
-	if (!dst)
+	if (!dst || image_read(src, file_off, dst, load_size, err, errlen) < 0)
 		return -1;
-	memcpy(dst, image + file_off, load_size);
 	memset(dst + load_size, 0, mem_end - h->load_addr - load_size);
 	res->entry = h->entry_addr;
 	return 0;
@@ -116,19 +122,21 @@ static void write_boot_info(struct vm *vm, const struct load_options *opt)
 	memcpy(vm->ram + MBI_ADDR, &info, sizeof(info));
 }
 
-int load_multiboot(struct vm *vm, const uint8_t *image, size_t size, long hoff,
-		   const struct load_options *opt, struct load_result *res, char *err, size_t errlen)
+int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t *head,
+		   size_t head_len, long hoff, const struct load_options *opt, struct load_result *res,
+		   char *err, size_t errlen)
 {
 	struct mb_header h = { 0 };
-	memcpy(&h, image + hoff, size - (size_t)hoff < sizeof(h) ? size - (size_t)hoff : sizeof(h));
+	size_t avail = head_len - (size_t)hoff;
+	memcpy(&h, head + hoff, avail < sizeof(h) ? avail : sizeof(h));
 	if ((h.flags & 0xffff) & ~MB_FLAGS_SUPPORTED_LOW)
 		return load_error(err, errlen, "Multiboot kernel requires unsupported features (flags 0x%x)",
 				  h.flags);
 	int rc;
 	if (h.flags & MB_FLAG_AOUT_KLUDGE) {
-		rc = load_aout_kludge(vm, image, size, hoff, &h, res, err, errlen);
-	} else if (is_elf(image, size)) {
-		rc = load_elf(vm, image, size, res, err, errlen);
+		rc = load_aout_kludge(vm, src, hoff, &h, res, err, errlen);
+	} else if (is_elf(head, head_len)) {
+		rc = load_elf(vm, src, res, err, errlen);
 		if (rc == 0 && res->format != FORMAT_ELF32)
 			rc = load_error(err, errlen, "Multiboot kernel is a 64-bit ELF; give a 32-bit one (as QEMU requires)");
 	} else {
@@ -136,17 +144,15 @@ int load_multiboot(struct vm *vm, const uint8_t *image, size_t size, long hoff,
 	}
 	if (rc < 0)
 		return rc;
-	if (opt->entry_set)
-		res->entry = opt->entry;
-	if (!vm_gpa_ptr(vm, res->entry, 1))
-		return load_error(err, errlen, "Multiboot entry point 0x%llx is outside guest RAM",
-				  (unsigned long long)res->entry);
+	/* The entry point is checked by guest_load_source(), after -entry. */
 	res->format = FORMAT_MULTIBOOT;
 	res->mode = MODE_PROTECTED;
 	write_boot_info(vm, opt);
+	return 0;
+}
 
-	if (vm_setup_cpu(vm, MODE_PROTECTED, res->entry, vm->mem_size) < 0)
-		return load_error(err, errlen, "cannot set up the vCPU: %s", strerror(errno));
+int multiboot_set_boot_regs(struct vm *vm, char *err, size_t errlen)
+{
 	struct kvm_regs regs;
 	if (vm_get_regs(vm, &regs) < 0)
 		return load_error(err, errlen, "cannot read the vCPU registers: %s", strerror(errno));

@@ -51,6 +51,17 @@ run triple-fault "$VMM" -mode protected -guest "$TMP/ud2.bin"
 printf '\xeb\xfe' >"$TMP/loop.bin"                       # jmp .
 run timeout "$VMM" -guest "$TMP/loop.bin" -timeout 0.3
 [ "$rc" -eq 124 ] && grep -q timeout "$TMP/timeout.err" && pass timeout || fail timeout "status $rc"
+# -timeout inf is no limit, not "stop at once" (a deadline past 2^64 ns used
+# to wrap); the guest counts down a while before it prints, so a stop at
+# once shows. What a 64-bit deadline cannot hold is refused.
+printf '\x66\xb9\xa0\x86\x01\x00\x66\x49\x75\xfc\xb0\x4c\xe6\xe9\xf4' >"$TMP/count.bin" # mov ecx,100000; 1: dec ecx; jnz 1b; print 'L'; hlt
+expect timeout-inf 0 "L" "$VMM" -guest "$TMP/count.bin" -timeout inf
+expect timeout-infinity 0 "L" "$VMM" -guest "$TMP/count.bin" -timeout infinity
+expect timeout-longest 0 "L" "$VMM" -guest "$TMP/count.bin" -timeout 1e9
+for t in 1e20 2e10 1e400 nan 0 -inf; do
+	expect_error "timeout-refused-$t" "bad timeout '$t': give seconds above 0, at most 1e9, or inf" \
+		"$VMM" -guest "$TMP/count.bin" -timeout $t
+done
 
 # A signal stops the guest; vmm exits 128 + signal, having flushed output.
 printf '\xb0\x21\xe6\xe9\xeb\xfe' >"$TMP/print-loop.bin" # mov al,'!'; out 0xe9,al; jmp .
@@ -109,6 +120,36 @@ expect_error elf-bad-class "unknown class" "$VMM" -guest "$TMP/badclass.elf"
 expect_error elf-not-executable "not an executable" "$VMM" -guest "$TMP/relocatable.elf"
 expect_error flat-too-big "does not fit in RAM" "$VMM" -mem 2M -load 0x1f0000 -guest "$G/hello-long.bin"
 expect_error flat-over-vga "overlaps 0xa0000-0xfffff" "$VMM" -load 0x9fffe -guest "$G/hello-long.bin"
+# An entry point where no code can be is refused for every format, before
+# anything runs (flat and ELF guests used to start there and fault).
+expect_error entry-flat-outside-ram "entry point 0x4000000 is outside guest RAM" \
+	"$VMM" -mode protected -entry 0x4000000 -guest "$TMP/pic.bin"
+expect_error entry-flat-huge "entry point 0xffffffffffffffff is outside guest RAM" \
+	"$VMM" -mode long -entry 0xffffffffffffffff -guest "$TMP/pic.bin"
+expect_error entry-flat-vga "entry point 0xb8000 is in 0xa0000-0xfffff" \
+	"$VMM" -mode protected -entry 0xb8000 -guest "$TMP/pic.bin"
+expect_error entry-flat-reserved "entry point 0xe0000 is in 0xa0000-0xfffff" \
+	"$VMM" -mode long -entry 0xe0000 -guest "$TMP/pic.bin"
+expect_error entry-real-above-1m "real-mode entry 0x100000 is above 1 MiB" \
+	"$VMM" -mem 4M -entry 0x100000 -guest "$TMP/pic.bin"
+expect_error entry-elf-option "entry point 0x7ff00000 is outside guest RAM" \
+	"$VMM" -entry 0x7ff00000 -guest "$TMP/nomb.elf"
+patch_elf "$TMP/nomb.elf" "$TMP/entry-outside.elf" 'struct.pack_into("<I",b,24,0x7ff00000)'
+expect_error entry-elf-header "entry point 0x7ff00000 is outside guest RAM" "$VMM" -guest "$TMP/entry-outside.elf"
+expect_error entry-multiboot "entry point 0x7ff00000 is outside guest RAM" \
+	"$VMM" -entry 0x7ff00000 -guest "$G/hello_mb-multiboot.elf"
+# A Multiboot magic with a bad checksum is a broken kernel, not a flat binary
+# (it used to run as one and die in a KVM dump) ...
+patch_elf "$G/hello_mb-multiboot.elf" "$TMP/mb-badsum.elf" \
+	'i=b.find(struct.pack("<I",0x1BADB002)); struct.pack_into("<I",b,i+8,struct.unpack_from("<I",b,i+8)[0]^1); open(sys.argv[2]+".off","w").write(hex(i))'
+expect_error multiboot-bad-checksum "Multiboot header at offset $(cat "$TMP/mb-badsum.elf.off"): bad checksum" \
+	"$VMM" -guest "$TMP/mb-badsum.elf"
+# ... unless -mode says the file is a flat binary that holds the value by
+# chance (here as data that the code jumps over): it then runs as one.
+printf '\xeb\x06\x90\x90\x02\xb0\xad\x1b\xb0\x4c\xe6\xe9\xf4\0\0\0' >"$TMP/magic-by-chance.bin" # jmp +6; dd 0x1BADB002; print 'L'; hlt; pad
+expect_error flat-magic-by-chance "Multiboot header at offset 0x4: bad checksum.*give -mode" \
+	"$VMM" -guest "$TMP/magic-by-chance.bin"
+expect flat-magic-by-chance-mode 0 "L" "$VMM" -mode real -guest "$TMP/magic-by-chance.bin"
 # An a.out-kludge Multiboot header whose load_end_addr lies past the file.
 python3 - "$TMP/kludge.bin" <<'PY'
 import struct, sys

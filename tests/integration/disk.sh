@@ -117,6 +117,15 @@ if truncate -s $(( (1 << 28) * 512 + 512 )) "$TMP/huge.img" 2>/dev/null; then
 	rm -f "$TMP/huge.img"
 else skip disk-too-big "cannot create a sparse 128 GiB file here"; fi
 expect_error disk-option-needs-file "needs an argument" "$VMM" "${EMUL[@]}" -disk
+# Not a file that can be a disk: refused at once; a FIFO used to block vmm
+# in open() (`timeout` turns such a hang into a failure).
+mkfifo "$TMP/fifo.img"
+for ro in "" ",ro"; do
+	expect_error "disk-fifo$ro" "fifo.img: not a regular file or block device" \
+		timeout 10 "$VMM" "${EMUL[@]}" -disk "$TMP/fifo.img$ro"
+done
+expect_error disk-char-device "/dev/zero: not a regular file or block device" "$VMM" "${EMUL[@]}" -disk /dev/zero
+expect_error disk-directory "not a regular file or block device" "$VMM" "${EMUL[@]}" -disk "$TMP"
 
 # ---- read-only: the guest sees the error, the file is untouched ----
 head -c 65536 /dev/urandom >"$TMP/ro.img"
@@ -186,3 +195,78 @@ for drv in emul pv queue; do
 		fail kill-$drv "no marker: $(head -c 300 "$TMP/kill-$drv.out")"
 	else same_image kill-$drv "$TMP/kill-$drv.img" "$TMP/kill.ref"; fi
 done
+
+# ---- locking: one writer, or any number of readers; vmm and QEMU alike ----
+printf '\xb0\x21\xe6\xe9\xeb\xfe' >"$TMP/hold.bin"   # mov al,'!'; out 0xe9,al; jmp .
+printf '\xb0\x4c\xe6\xe9\xf4' >"$TMP/quick.bin"       # mov al,'L'; out 0xe9,al; hlt
+# hold DISK-ARG: a vmm that keeps the image open, its guest spinning, until
+# release; returns once the guest has printed, so the image is locked by then.
+hold() {
+	"$VMM" -guest "$TMP/hold.bin" -disk "$1" -timeout 120 >"$TMP/holder.out" 2>&1 </dev/null &
+	holder=$!
+	for _ in $(seq 200); do [ -s "$TMP/holder.out" ] && return; sleep 0.05; done
+}
+release() { kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null; }
+# expect_locked NAME COMMAND...: exit 2, nothing run, and exactly the line
+# that names the image and the way out.
+expect_locked() {
+	local name=$1; shift
+	run "$name" "$@"
+	if [ "$rc" -eq 2 ] && [ ! -s "$TMP/$name.out" ] && [ "$(cat "$TMP/$name.err")" = "$LOCKED" ]
+	then pass "$name"; else fail "$name" "exit $rc, stderr '$(head -c 300 "$TMP/$name.err")'"; fi
+}
+head -c 65536 /dev/urandom >"$TMP/lock.img"
+sum=$(md5sum <"$TMP/lock.img")
+LOCKED="vmm: disk image $TMP/lock.img is in use by another process; use -disk $TMP/lock.img,ro to share it read-only"
+QUICK=("$VMM" -guest "$TMP/quick.bin")
+hold "$TMP/lock.img"
+expect_locked lock-rw-vs-rw "${QUICK[@]}" -disk "$TMP/lock.img"
+expect_error lock-ro-vs-rw "disk image .*lock.img is in use by another process that writes it" \
+	"${QUICK[@]}" -disk "$TMP/lock.img,ro"
+release
+hold "$TMP/lock.img,ro"
+expect lock-ro-and-ro 0 "L" "${QUICK[@]}" -disk "$TMP/lock.img,ro"
+expect_locked lock-rw-vs-ro "${QUICK[@]}" -disk "$TMP/lock.img"
+release
+[ "$(md5sum <"$TMP/lock.img")" = "$sum" ] && pass lock-image-untouched || fail lock-image-untouched "file changed"
+# The lock goes with the process, however it ends.
+hold "$TMP/lock.img"
+kill -9 "$holder"; wait "$holder" 2>/dev/null
+expect lock-freed-by-sigkill 0 "L" "${QUICK[@]}" -disk "$TMP/lock.img"
+
+# QEMU's own lock bytes: each refuses the other's writer, readers share.
+if [ -z "$QEMU" ]; then
+	skip lock-qemu "qemu-system-x86_64 is not installed"
+else
+	QEMU_STOPPED=("$QEMU" -nodefaults -display none -S -monitor none -serial none)
+	QEMU_RW=(-drive "file=$TMP/lock.img,format=raw,if=ide")
+	QEMU_RO=(-drive "file=$TMP/lock.img,format=raw,if=none,id=d0,readonly=on" -device virtio-blk-pci,drive=d0)
+	ino=$(stat -c %i "$TMP/lock.img")
+	qemu_hold() { # QEMU-DRIVE-ARGS...: QEMU stopped before its first instruction, image open
+		timeout 120 "${QEMU_STOPPED[@]}" "$@" >/dev/null 2>"$TMP/qemu-holder.err" </dev/null &
+		qholder=$!
+		for _ in $(seq 400); do grep -qE ":$ino 100 10[01]$" /proc/locks && return; sleep 0.05; done
+	}
+	qemu_release() { kill "$qholder" 2>/dev/null; wait "$qholder" 2>/dev/null; }
+
+	hold "$TMP/lock.img"
+	run lock-qemu-vs-vmm-rw timeout 20 "${QEMU_STOPPED[@]}" "${QEMU_RW[@]}"
+	[ "$rc" -eq 1 ] && grep -q 'Failed to get "write" lock' "$TMP/lock-qemu-vs-vmm-rw.err" \
+		&& pass lock-qemu-vs-vmm-rw || fail lock-qemu-vs-vmm-rw "QEMU exit $rc: $(head -c 300 "$TMP/lock-qemu-vs-vmm-rw.err")"
+	release
+	hold "$TMP/lock.img,ro"
+	run lock-qemu-vs-vmm-ro timeout 20 "${QEMU_STOPPED[@]}" "${QEMU_RW[@]}"
+	[ "$rc" -eq 1 ] && grep -q 'Failed to get "write" lock' "$TMP/lock-qemu-vs-vmm-ro.err" \
+		&& pass lock-qemu-vs-vmm-ro || fail lock-qemu-vs-vmm-ro "QEMU exit $rc: $(head -c 300 "$TMP/lock-qemu-vs-vmm-ro.err")"
+	release
+
+	qemu_hold "${QEMU_RW[@]}"
+	expect_locked lock-vmm-rw-vs-qemu-rw "${QUICK[@]}" -disk "$TMP/lock.img"
+	expect_error lock-vmm-ro-vs-qemu-rw "in use by another process that writes it" "${QUICK[@]}" -disk "$TMP/lock.img,ro"
+	qemu_release
+	qemu_hold "${QEMU_RO[@]}"
+	expect_locked lock-vmm-rw-vs-qemu-ro "${QUICK[@]}" -disk "$TMP/lock.img"
+	expect lock-vmm-ro-and-qemu-ro 0 "L" "${QUICK[@]}" -disk "$TMP/lock.img,ro"
+	qemu_release
+	[ "$(md5sum <"$TMP/lock.img")" = "$sum" ] && pass lock-qemu-image-untouched || fail lock-qemu-image-untouched "file changed"
+fi

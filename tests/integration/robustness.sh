@@ -40,3 +40,59 @@ for f in "$TMP"/fuzz*.elf; do
 	fi
 done
 [ $bad -eq 0 ] && pass corrupted-kernels || fail corrupted-kernels "$bad of 60 images ended badly"
+
+# ---- files that are not guest images: refused at once, never a hang ----
+# `timeout` turns a regression (vmm blocked in open()) into a failure.
+mkfifo "$TMP/fifo"
+expect_error guest-fifo "fifo is not a regular file but a FIFO" timeout 10 "$VMM" -guest "$TMP/fifo"
+expect_error guest-char-device "/dev/zero is not a regular file but a character device" \
+	timeout 10 "$VMM" -guest /dev/zero
+python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$TMP/sock"
+expect_error guest-socket "sock is not a regular file but a socket" timeout 10 "$VMM" -guest "$TMP/sock"
+
+# ---- a huge guest file is refused before it is read ----
+# rss_run NAME COMMAND...: like run, and $rss = the command's peak RSS in KiB.
+rss_run() {
+	local name=$1; shift
+	read -r rc rss < <(python3 -c '
+import resource, subprocess, sys
+with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
+    rc = subprocess.call(sys.argv[3:], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$TMP/$name.out" "$TMP/$name.err" "$@")
+}
+# expect_refused_small NAME PATTERN COMMAND...: exit 2, one line matching
+# PATTERN, and a peak RSS far below the file's 3 GiB (vmm used to read the
+# whole file into memory before checking its size).
+expect_refused_small() {
+	local name=$1 pattern=$2; shift 2
+	rss_run "$name" "$@"
+	if [ "$rc" -ne 2 ] || [ "$(wc -l <"$TMP/$name.err")" -ne 1 ] || ! grep -qE "$pattern" "$TMP/$name.err"; then
+		fail "$name" "exit $rc, stderr '$(head -c 300 "$TMP/$name.err")'"
+	elif [ "$rss" -gt $((512 * 1024)) ]; then
+		fail "$name" "peak RSS $rss KiB for a refused file"
+	else
+		pass "$name"
+	fi
+}
+if truncate -s 3G "$TMP/huge-flat.bin" 2>/dev/null; then
+	expect_refused_small huge-flat "image range 0x0-0xc0000000 does not fit in RAM" \
+		"$VMM" -guest "$TMP/huge-flat.bin"
+	rm -f "$TMP/huge-flat.bin"
+	# An ELF whose first segment claims 2.75 GiB of a 3 GiB (sparse) file.
+	python3 - "$G/hello_mb-multiboot.elf" "$TMP/huge.elf" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.find(struct.pack("<I", 0x1BADB002)); b[i:i + 4] = bytes(4)   # a plain ELF32
+ph = struct.unpack_from("<I", b, 28)[0]
+struct.pack_into("<I", b, ph + 12, 0x100000)                   # p_paddr
+struct.pack_into("<II", b, ph + 16, 0xB0000000, 0xB0000000)    # p_filesz, p_memsz
+open(sys.argv[2], "wb").write(b)
+PY
+	truncate -s 3G "$TMP/huge.elf"
+	expect_refused_small huge-elf-segment "image range 0x100000-0xb0100000 does not fit in RAM" \
+		"$VMM" -guest "$TMP/huge.elf"
+	rm -f "$TMP/huge.elf"
+else
+	skip huge-flat "cannot create a sparse 3 GiB file here"
+	skip huge-elf-segment "cannot create a sparse 3 GiB file here"
+fi

@@ -1,7 +1,7 @@
 /*
  * Unit tests for the raw disk image layer. Build from the repository root:
  *   cc -std=c11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ihost/core -Ihost/devices \
- *      host/devices/disk_image.c tests/unit/test_disk_image.c -lcmocka \
+ *      host/devices/disk_image.c host/devices/disk_lock.c tests/unit/test_disk_image.c -lcmocka \
  *      -o /tmp/test_disk_image && /tmp/test_disk_image
  */
 #include <errno.h>
@@ -143,6 +143,94 @@ static void test_directory_rejected(void **state)
 	assert_non_null(strstr(err, "/tmp"));
 }
 
+/* A FIFO would block open() until a writer came: refused at once instead.
+ * The alarm turns a regression into a failure, not a hang. */
+static void test_fifo_rejected(void **state)
+{
+	(void)state;
+	char path[64] = "/tmp/vmm-disk-fifo-XXXXXX", err[256] = "";
+	struct disk d;
+
+	assert_non_null(mkdtemp(path));
+	strcat(path, "/fifo");
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(disk_open(&d, path, false, err, sizeof(err)), -EINVAL);
+	assert_int_equal(disk_open(&d, path, true, err, sizeof(err)), -EINVAL);
+	alarm(0);
+	assert_non_null(strstr(err, "not a regular file or block device"));
+	assert_int_equal(d.fd, -1);
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+}
+
+/* 1 if another open file holds a lock on the byte. */
+static int byte_locked(const char *path, off_t byte)
+{
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = byte, .l_len = 1 };
+	assert_int_equal(fcntl(fd, F_OFD_GETLK, &fl), 0);
+	close(fd);
+	return fl.l_type != F_UNLCK;
+}
+
+/* One writer excludes every other user; after it closes, the image is free.
+ * (OFD locks conflict between two opens in one process as between two
+ * processes.) */
+static void test_writer_excludes_others(void **state)
+{
+	(void)state;
+	char path[64], err[512] = "", want[512];
+	struct disk writer, other;
+
+	make_file(path, 4096, 0x5a);
+	assert_int_equal(disk_open(&writer, path, false, err, sizeof(err)), 0);
+	pin_mtime(path);
+	assert_int_equal(disk_open(&other, path, false, err, sizeof(err)), -EBUSY);
+	snprintf(want, sizeof(want),
+		 "disk image %s is in use by another process; use -disk %s,ro to share it read-only",
+		 path, path);
+	assert_string_equal(err, want);
+	assert_int_equal(other.fd, -1);
+	assert_int_equal(disk_open(&other, path, true, err, sizeof(err)), -EBUSY);
+	assert_non_null(strstr(err, "in use by another process"));
+	/* QEMU's bytes: it uses read (100) and write (101), denies write (201). */
+	assert_true(byte_locked(path, 100) && byte_locked(path, 101) && byte_locked(path, 201));
+	assert_false(byte_locked(path, 200));
+	disk_close(&writer);
+	assert_untouched(path, 4096, 0x5a);
+	assert_false(byte_locked(path, 0) || byte_locked(path, 101));
+	assert_int_equal(disk_open(&other, path, false, err, sizeof(err)), 0);
+	disk_close(&other);
+	unlink(path);
+}
+
+static void test_readers_share(void **state)
+{
+	(void)state;
+	char path[64], err[512] = "";
+	struct disk r1, r2, w;
+
+	make_file(path, 4096, 0x11);
+	pin_mtime(path);
+	assert_int_equal(disk_open(&r1, path, true, err, sizeof(err)), 0);
+	assert_int_equal(disk_open(&r2, path, true, err, sizeof(err)), 0);
+	assert_int_equal(disk_open(&w, path, false, err, sizeof(err)), -EBUSY);
+	assert_non_null(strstr(err, "use -disk"));
+	/* A reader uses read (100) and denies write (201); it does not write. */
+	assert_true(byte_locked(path, 100) && byte_locked(path, 201));
+	assert_false(byte_locked(path, 101));
+	disk_close(&r1);
+	assert_int_equal(disk_open(&w, path, false, err, sizeof(err)), -EBUSY);
+	disk_close(&r2);
+	assert_untouched(path, 4096, 0x11);
+	assert_int_equal(disk_open(&w, path, false, err, sizeof(err)), 0);
+	disk_close(&w);
+	unlink(path);
+}
+
 static void test_null_err_buffer(void **state)
 {
 	(void)state;
@@ -277,6 +365,9 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_directory_rejected),
 		cmocka_unit_test(test_null_err_buffer),
+		cmocka_unit_test(test_fifo_rejected),
+		cmocka_unit_test(test_writer_excludes_others),
+		cmocka_unit_test(test_readers_share),
 		cmocka_unit_test(test_read_only),
 		cmocka_unit_test(test_out_of_range),
 		cmocka_unit_test(test_write_through),
