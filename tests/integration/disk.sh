@@ -242,10 +242,15 @@ else
 	QEMU_RW=(-drive "file=$TMP/lock.img,format=raw,if=ide")
 	QEMU_RO=(-drive "file=$TMP/lock.img,format=raw,if=none,id=d0,readonly=on" -device virtio-blk-pci,drive=d0)
 	ino=$(stat -c %i "$TMP/lock.img")
-	qemu_hold() { # QEMU-DRIVE-ARGS...: QEMU stopped before its first instruction, image open
+	# qemu_hold QEMU-DRIVE-ARGS...: QEMU stopped before its first instruction,
+	# returning once it holds both its "use" byte(s) 100(-101) and byte 201.
+	qemu_hold() {
 		timeout 120 "${QEMU_STOPPED[@]}" "$@" >/dev/null 2>"$TMP/qemu-holder.err" </dev/null &
 		qholder=$!
-		for _ in $(seq 400); do grep -qE ":$ino 100 10[01]$" /proc/locks && return; sleep 0.05; done
+		for _ in $(seq 400); do
+			grep -qE ":$ino 100 10[01]$" /proc/locks && grep -qE ":$ino 201 201$" /proc/locks && return
+			sleep 0.05
+		done
 	}
 	qemu_release() { kill "$qholder" 2>/dev/null; wait "$qholder" 2>/dev/null; }
 
