@@ -22,13 +22,20 @@ $(BUILD)/bench/%: bench/%.c $(BENCH_GUESTS) $(LIBVMM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BENCH_GUESTS) $(LIBVMM) $(LDLIBS)
 
-# The baseline of the start-up bench: a bare KVM program (not on libvmm).
-BARE_KVM := $(BUILD)/bench/bare_kvm
-$(BARE_KVM): bench/bare_kvm.c
+# Helpers of the start-up and density benches, not on libvmm: the baseline
+# bare KVM program, the density driver, and the smallest Multiboot kernels
+# (tiny_mb.S: -exit stops at once, -idle says "up" and spins).
+BENCH_HELPERS := $(BUILD)/bench/bare_kvm $(BUILD)/bench/density
+BENCH_KERNELS := $(BUILD)/bench/tiny_mb-exit.elf $(BUILD)/bench/tiny_mb-idle.elf
+$(BENCH_HELPERS): $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -D_GNU_SOURCE $(CFLAGS) -o $@ $<
+$(BUILD)/bench/tiny_mb-%.elf: bench/tiny_mb.S
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) -m32 $(if $(filter idle,$*),-DIDLE) -c $< -o $(@:.elf=.o)
+	$(GUEST_LD) -m elf_i386 -n -z noexecstack -Ttext=0x100000 -e _start -o $@ $(@:.elf=.o)
 
-bench-bins: $(BENCH_BINS) $(BARE_KVM)
+bench-bins: $(BENCH_BINS) $(BENCH_HELPERS) $(BENCH_KERNELS)
 
 # The -O3 build: vmm, the guests (for the shell benches) and the bench binaries.
 bench-build:

@@ -1,19 +1,81 @@
 #!/bin/bash
-# Start-up: the same Multiboot hello kernel run to its exit by vmm and by
-# QEMU (-enable-kvm, default CPU model), measured side by side with
-# hyperfine. Prints a table and the ratio.
+# Start-up: whole-process time, launch to exit, of a Multiboot kernel that
+# runs to its isa-debug-exit, side by side with hyperfine:
+#   bare_kvm   the least a KVM program must do (bench/bare_kvm.c): the baseline
+#   vmm        as users run it (sandbox on, where vmm has one), and -sandbox off
+#   QEMU       -enable-kvm, default CPU model (few runs: seconds each here)
+# on two kernels: tiny_mb-exit (bench/tiny_mb.S: one `out`, the smallest) and
+# hello_mb (the SDK's hello: clears its 16 KiB BSS, prints three lines).
+#
+# This host is shared and noisy, so bare_kvm and vmm run in ROUNDS rounds of
+# RUNS runs, the commands of a round one after the other (one hyperfine
+# call): a row's time is the median of its round medians, and the ratio to
+# bare_kvm the median of the per-round ratios (goal: vmm at most 1.5).
 set -u
 BUILD=${BUILD:-build}
-KERNEL=$BUILD/guest/hello_mb-multiboot.elf
+ROUNDS=${ROUNDS:-5}
+RUNS=${RUNS:-10}
+QEMU_RUNS=${QEMU_RUNS:-3}
+BARE=$BUILD/bench/bare_kvm
+VMM=$BUILD/vmm
 QEMU=$(command -v qemu-system-x86_64 || true)
-if [ ! -f "$KERNEL" ] || ! command -v hyperfine >/dev/null; then
-	echo "startup: needs $KERNEL and hyperfine"; exit 1
-fi
-cmds=("$BUILD/vmm -guest $KERNEL")
-[ -n "$QEMU" ] && cmds+=("$QEMU -enable-kvm -nodefaults -display none -no-reboot -monitor none -serial none -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel $KERNEL")
-out=$(mktemp)
-# -i: both exit with the guest's status 33, which is not a failure here.
-hyperfine -N -i -w 1 -r 5 --export-markdown "$out" "${cmds[@]}" >/dev/null 2>&1 || { echo "startup: hyperfine failed"; exit 1; }
-echo "## Start-up: hello Multiboot kernel, launch to exit (hyperfine, 5 runs)"
-sed -e "s|$QEMU .*-kernel [^ \`]*|qemu-system-x86_64 -enable-kvm ... -kernel hello_mb|" "$out"
-rm -f "$out"
+for f in "$BARE" "$VMM" "$BUILD/bench/tiny_mb-exit.elf" "$BUILD/guest/hello_mb-multiboot.elf"; do
+	[ -f "$f" ] || { echo "startup: needs $f (make bench-bins all)"; exit 1; }
+done
+command -v hyperfine >/dev/null || { echo "startup: needs hyperfine"; exit 1; }
+SANDBOX=
+"$VMM" --help 2>&1 | grep -q -- '-sandbox' && SANDBOX=yes
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# hf RUNS COMMAND...: one hyperfine call; prints "median_ms min_ms" per
+# command, in order. -N: no shell; -i: the guests' exit statuses (1, 33) are
+# not failures. CSV fields are counted from the end: QEMU's command line has
+# commas of its own.
+hf() {
+	local runs=$1; shift
+	hyperfine -N -i -w 2 -r "$runs" --export-csv "$tmp/hf.csv" "$@" >/dev/null 2>&1 || return 1
+	awk -F, 'NR > 1 { printf "%.3f %.3f\n", $(NF-4) * 1000, $(NF-1) * 1000 }' "$tmp/hf.csv"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "== startup: launch to exit, whole process: median of $ROUNDS rounds x $RUNS runs (QEMU: $QEMU_RUNS runs) =="
+failed=
+for k in tiny_mb-exit hello_mb; do
+	kernel=$BUILD/bench/tiny_mb-exit.elf
+	[ $k = hello_mb ] && kernel=$BUILD/guest/hello_mb-multiboot.elf
+	names=(bare_kvm vmm)
+	cmds=("$BARE $kernel" "$VMM -guest $kernel")
+	if [ -n "$SANDBOX" ]; then
+		names+=("vmm -sandbox off")
+		cmds+=("$VMM -sandbox off -guest $kernel")
+	fi
+	: >"$tmp/rounds"
+	for r in $(seq 1 "$ROUNDS"); do
+		hf "$RUNS" "${cmds[@]}" | awk -v r="$r" '{ print r, NR, $1, $2 }' >>"$tmp/rounds" || failed=1
+	done
+	echo
+	echo "kernel $k:"
+	echo "| command | median ms | min ms | / bare_kvm (median of rounds) |"
+	echo "|---|---:|---:|---:|"
+	for i in "${!names[@]}"; do
+		c=$((i + 1))
+		med=$(awk -v c=$c '$2 == c { print $3 }' "$tmp/rounds" | median)
+		min=$(awk -v c=$c '$2 == c { print $4 }' "$tmp/rounds" | sort -g | head -1)
+		ratio=$(awk -v c=$c '$2 == 1 { b[$1] = $3 } $2 == c { v[$1] = $3 }
+			END { for (r in v) if (b[r] > 0) print v[r] / b[r] }' "$tmp/rounds" | median)
+		printf '| %s | %.2f | %.2f | %.2f |\n' "${names[$i]}" "$med" "$min" "$ratio"
+		[ "${names[$i]}" = vmm ] && vmm_ratio=$ratio
+	done
+	if [ -n "$QEMU" ]; then
+		if q=$(hf "$QEMU_RUNS" "$QEMU -enable-kvm -nodefaults -display none -no-reboot -monitor none -serial none -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel $kernel"); then
+			read -r qmed qmin <<<"$q"
+			printf '| qemu-system-x86_64 | %.2f | %.2f | (%s runs) |\n' "$qmed" "$qmin" "$QEMU_RUNS"
+		else
+			failed=1
+		fi
+	fi
+	printf 'ratio vmm / bare_kvm (%s): %.2f (goal <= 1.5)\n' "$k" "$vmm_ratio"
+done
+[ -z "$failed" ] || { echo "startup: a hyperfine run failed"; exit 1; }

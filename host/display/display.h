@@ -35,8 +35,13 @@ struct display_config {
 /*
  * Opens the front end on a new thread and registers the stop hook that
  * closes it and writes the files, and a destroy hook that frees it all.
+ * Does nothing at all (no thread, no tables, no SDL) when nothing will be
+ * drawn: -display none, or the default without a screen, and no files. The
+ * SDL front end is loaded from its module only here, when a window is
+ * wanted (display_module.h); the font is read only for pixels (a window,
+ * -screenshot), the CP437 table only for -screendump.
  * Returns 0, or -1 with a message in err (unknown font, no terminal, SDL
- * failing when asked for explicitly).
+ * or its module failing when asked for explicitly).
  */
 int display_start(struct vm *vm, const struct display_config *cfg,
 		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen);
