@@ -8,6 +8,9 @@ BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS   := -std=c11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP
+# make test-asan (tests/tests.mk) sets SANITIZE for every host compile and link;
+# guests are built with their own flags (guest/guest.mk), never sanitized.
+CFLAGS   += $(SANITIZE)
 CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ihost/core -Ihost/loaders -Ihost/devices -Ihost/display -Ihost/cli
 LDLIBS   := -lpng -lpthread -lseccomp
 # SDL2 for the -display sdl window: only the module vmm-display-sdl.so links it
