@@ -146,37 +146,13 @@ uint64_t fuzz_ram_page(const struct vm *vm, uint64_t n)
 
 /* ---- paging state and page tables from the input ---- */
 
-void fuzz_touch(struct fuzz_touched *t, uint64_t gpa)
-{
-	gpa &= ~(PAGE - 1);
-	for (int i = 0; i < t->n; i++)
-		if (t->gpa[i] == gpa)
-			return;
-	if (t->n < FUZZ_MAX_TOUCHED)
-		t->gpa[t->n++] = gpa;
-	else
-		t->overflow = true;
-}
-
-void fuzz_untouch(struct vm *vm, struct fuzz_touched *t)
-{
-	if (t->overflow)
-		fuzz_vm_clear_ram(vm);
-	else
-		for (int i = 0; i < t->n; i++)
-			memset(vm->ram + t->gpa[i], 0, PAGE);
-	t->n = 0;
-	t->overflow = false;
-}
-
 static void put_le(uint8_t *p, uint64_t v, unsigned width)
 {
 	for (unsigned i = 0; i < width; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-void fuzz_read_paging(struct fuzz_input *in, struct vm *vm, struct paging_regs *pr,
-		      struct fuzz_touched *touched)
+void fuzz_read_paging(struct fuzz_input *in, struct vm *vm, struct paging_regs *pr)
 {
 	uint8_t mode = fuzz_u8(in);
 	pr->cr0 = fuzz_u32(in);
@@ -238,7 +214,6 @@ void fuzz_read_paging(struct fuzz_input *in, struct vm *vm, struct paging_regs *
 			break;
 		}
 		}
-		fuzz_touch(touched, page);
 	}
 }
 

@@ -60,7 +60,8 @@ void fuzz_vm_remove_devices(struct vm *vm);
 /* Makes vm_get_sregs (and so every guest-virtual accessor) see these
  * control registers, as after an exit with KVM_CAP_SYNC_REGS. */
 void fuzz_vm_set_paging(struct vm *vm, const struct paging_regs *pr);
-/* Sets every byte of guest RAM's pages [first, last] writable (true) or read-only. */
+/* Makes the guest RAM pages that hold [gpa, gpa + len) writable or read-only
+ * (the VGA window stays PROT_NONE). */
 void fuzz_ram_protect(struct vm *vm, uint64_t gpa, uint64_t len, bool writable);
 
 /* True if guest-physical byte gpa is RAM (not the VGA window, below mem_size). */
@@ -86,19 +87,9 @@ uint64_t fuzz_ram_page(const struct vm *vm, uint64_t n);
  *     3 u16 page, u16 index, u16 target, u16 flags
  *                                         32-bit entry -> RAM page `target`
  *     4 u16 page, u16 offset, u8 len, len bytes   raw bytes
- * Every page written is noted in *touched (for a cheap reset afterwards).
+ * fuzz_vm_clear_ram() undoes all of it afterwards.
  */
-#define FUZZ_MAX_TOUCHED 64
-struct fuzz_touched {
-	uint64_t gpa[FUZZ_MAX_TOUCHED];
-	int n;
-	bool overflow; /* more pages than fit: clear all of RAM instead */
-};
-/* Zeroes the touched pages (or all of RAM) and empties the list. */
-void fuzz_untouch(struct vm *vm, struct fuzz_touched *t);
-void fuzz_read_paging(struct fuzz_input *in, struct vm *vm, struct paging_regs *pr,
-		      struct fuzz_touched *touched);
-void fuzz_touch(struct fuzz_touched *t, uint64_t gpa);
+void fuzz_read_paging(struct fuzz_input *in, struct vm *vm, struct paging_regs *pr);
 
 /*
  * A reference page walk, written from the Intel SDM (vol. 3, 4.3-4.5) apart

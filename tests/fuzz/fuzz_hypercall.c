@@ -191,9 +191,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int drive = fuzz_u8(&in) % 3;
 	attach_devices(drive);
 	queue_gpa = 0;
-	struct fuzz_touched touched = { .n = 0 };
 	struct paging_regs pr;
-	fuzz_read_paging(&in, vm, &pr, &touched);
+	fuzz_read_paging(&in, vm, &pr);
 	fuzz_vm_set_paging(vm, &pr);
 
 	unsigned n = fuzz_u8(&in) % 9;

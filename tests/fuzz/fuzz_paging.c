@@ -231,9 +231,8 @@ static void gva_to_gpa(const struct paging_regs *pr, uint64_t gva)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
-	struct fuzz_touched touched = { .n = 0 };
 	struct paging_regs pr;
-	fuzz_read_paging(&in, vm, &pr, &touched);
+	fuzz_read_paging(&in, vm, &pr);
 	fuzz_vm_set_paging(vm, &pr);
 	/* RAM is read-only during the accesses; a copy to the guest opens just
 	 * the pages the oracle expects it to write, for the time of the call. */
