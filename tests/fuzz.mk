@@ -39,7 +39,7 @@ $(FUZZ_LIBVMM): $(FUZZ_LIB_OBJS)
 # its oracles loop over every byte, and their branches say nothing about vmm's.
 $(FUZZ_BUILD)/harness/%.o: tests/fuzz/%.c tests/fuzz/fuzz_common.h
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -O2 -MMD -MP -c $< -o $@
 
 .SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/harness/fuzz_%.o) $(FUZZ_BUILD)/harness/fuzz_common.o
 
