@@ -48,13 +48,15 @@ test: deps
 # LeakSanitizer ignores only what SDL2, dbus and X11 keep (tests/lsan.supp).
 # The seccomp sandbox is off by default in this build: LeakSanitizer's check
 # at exit needs syscalls (ptrace, a thread of its own) the sandbox forbids.
+# verify_asan_link_order=0: tests LD_PRELOAD small shims (failing I/O,
+# forbidden calls) into the sanitized vmm; ASan would refuse to start.
 ASAN_BUILD := $(BUILD)/asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-DVMM_SANDBOX_DEFAULT_OFF
 .PHONY: test-asan
 test-asan: deps
 	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE="$(ASAN_FLAGS)" all test-bins
-	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0 \
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:verify_asan_link_order=0 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	BUILD=$(ASAN_BUILD) tests/run.sh
@@ -73,3 +75,11 @@ $(OUTPUT_GUEST): tests/integration/output_guest.S
 	ld -m elf_i386 -Ttext=0 -e _start -o $(@:.bin=.elf) $(@:.bin=.o)
 	objcopy -O binary -j .text $(@:.bin=.elf) $@
 test-bins: $(FAILING_IO) $(OUTPUT_GUEST)
+
+# For tests/integration/sandbox.sh: an LD_PRELOAD shim that makes a call the
+# sandbox forbids after each disk write.
+FORBIDDEN_CALL := $(BUILD)/tests/tools/forbidden_call.so
+$(FORBIDDEN_CALL): tests/tools/forbidden_call.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+test-bins: $(FORBIDDEN_CALL)
