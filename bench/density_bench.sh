@@ -16,7 +16,7 @@ N=${N:-100}
 TRIALS=${TRIALS:-3}
 DENSITY=$BUILD/bench/density
 KERNEL=$BUILD/bench/tiny_mb-idle.elf
-VMM=$BUILD/vmm
+VMM=${VMM:-$BUILD/vmm} # another vmm to compare: VMM=path
 for f in "$DENSITY" "$KERNEL" "$VMM"; do
 	[ -f "$f" ] || { echo "density: needs $f (make bench-bins all)"; exit 1; }
 done
@@ -27,6 +27,7 @@ rows=("vmm|$VMM -display none -guest")
 field() { sed -n "s/.*\<$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
 
 echo "== density: $N VMs started at once, $(nproc) CPUs (median of $TRIALS trials) =="
+echo "(load average before: $(cut -d' ' -f1-3 /proc/loadavg); other work on the host lowers starts/s)"
 echo "| command | starts/s | first / median / last guest up, ms | USS KiB per VM | guest RAM KiB | vmm KiB |"
 echo "|---|---:|---:|---:|---:|---:|"
 failed=

@@ -10,14 +10,19 @@
 # This host is shared and noisy, so bare_kvm and vmm run in ROUNDS rounds of
 # RUNS runs, the commands of a round one after the other (one hyperfine
 # call): a row's time is the median of its round medians, and the ratio to
-# bare_kvm the median of the per-round ratios (goal: vmm at most 1.5).
+# bare_kvm the median of the per-round ratios (goal: vmm at most 1.5); the
+# ratio of the fastest runs is printed too (what the host's noise can only
+# slow down).
 set -u
 BUILD=${BUILD:-build}
 ROUNDS=${ROUNDS:-5}
 RUNS=${RUNS:-10}
-QEMU_RUNS=${QEMU_RUNS:-3}
+QEMU_RUNS=${QEMU_RUNS:-3} # 0: no QEMU row
+# More rows, in the same rounds: COMPARE="LABEL=VMM_COMMAND ..." (commas for
+# spaces inside an entry), e.g. COMPARE="old=/tmp/old/vmm old-off=/tmp/old/vmm,-sandbox,off".
+COMPARE=${COMPARE:-}
 BARE=$BUILD/bench/bare_kvm
-VMM=$BUILD/vmm
+VMM=${VMM:-$BUILD/vmm} # another vmm to compare: VMM=path
 QEMU=$(command -v qemu-system-x86_64 || true)
 for f in "$BARE" "$VMM" "$BUILD/bench/tiny_mb-exit.elf" "$BUILD/guest/hello_mb-multiboot.elf"; do
 	[ -f "$f" ] || { echo "startup: needs $f (make bench-bins all)"; exit 1; }
@@ -41,6 +46,7 @@ hf() {
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "== startup: launch to exit, whole process: median of $ROUNDS rounds x $RUNS runs (QEMU: $QEMU_RUNS runs) =="
+echo "(load average before: $(cut -d' ' -f1-3 /proc/loadavg); the host is shared: compare ratios, not times)"
 failed=
 for k in tiny_mb-exit hello_mb; do
 	kernel=$BUILD/bench/tiny_mb-exit.elf
@@ -51,27 +57,35 @@ for k in tiny_mb-exit hello_mb; do
 		names+=("vmm -sandbox off")
 		cmds+=("$VMM -sandbox off -guest $kernel")
 	fi
+	for extra in $COMPARE; do
+		names+=("${extra%%=*}")
+		cmd=${extra#*=}
+		cmds+=("${cmd//,/ } -guest $kernel")
+	done
 	: >"$tmp/rounds"
 	for r in $(seq 1 "$ROUNDS"); do
 		hf "$RUNS" "${cmds[@]}" | awk -v r="$r" '{ print r, NR, $1, $2 }' >>"$tmp/rounds" || failed=1
 	done
 	echo
 	echo "kernel $k:"
-	echo "| command | median ms | min ms | / bare_kvm (median of rounds) |"
-	echo "|---|---:|---:|---:|"
+	echo "| command | median ms | min ms | / bare_kvm: median of rounds | / bare_kvm: min |"
+	echo "|---|---:|---:|---:|---:|"
 	for i in "${!names[@]}"; do
 		c=$((i + 1))
 		med=$(awk -v c=$c '$2 == c { print $3 }' "$tmp/rounds" | median)
 		min=$(awk -v c=$c '$2 == c { print $4 }' "$tmp/rounds" | sort -g | head -1)
 		ratio=$(awk -v c=$c '$2 == 1 { b[$1] = $3 } $2 == c { v[$1] = $3 }
 			END { for (r in v) if (b[r] > 0) print v[r] / b[r] }' "$tmp/rounds" | median)
-		printf '| %s | %.2f | %.2f | %.2f |\n' "${names[$i]}" "$med" "$min" "$ratio"
+		[ $c = 1 ] && bare_min=$min
+		printf '| %s | %.2f | %.2f | %.2f | %.2f |\n' "${names[$i]}" "$med" "$min" "$ratio" \
+			"$(awk -v a="$min" -v b="$bare_min" 'BEGIN { print a / b }')"
 		[ "${names[$i]}" = vmm ] && vmm_ratio=$ratio
 	done
-	if [ -n "$QEMU" ]; then
+	if [ -n "$QEMU" ] && [ "$QEMU_RUNS" -gt 0 ]; then
 		if q=$(hf "$QEMU_RUNS" "$QEMU -enable-kvm -nodefaults -display none -no-reboot -monitor none -serial none -debugcon stdio -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel $kernel"); then
 			read -r qmed qmin <<<"$q"
-			printf '| qemu-system-x86_64 | %.2f | %.2f | (%s runs) |\n' "$qmed" "$qmin" "$QEMU_RUNS"
+			printf '| qemu-system-x86_64 | %.2f | %.2f | (%s runs) | %.0f |\n' "$qmed" "$qmin" "$QEMU_RUNS" \
+				"$(awk -v a="$qmin" -v b="$bare_min" 'BEGIN { print a / b }')"
 		else
 			failed=1
 		fi
