@@ -9,8 +9,11 @@
 #include "hypercall.h"
 #include "loader.h"
 #include "options.h"
+#include "sandbox.h"
 #include "screen_setup.h"
 #include "vm.h"
+
+_Static_assert(SANDBOX_VIOLATION_STATUS == EXIT_SANDBOX, "one status for a sandbox violation");
 
 static int exit_status_of(enum vm_stop_reason reason, int guest_status)
 {
@@ -83,6 +86,18 @@ int main(int argc, char **argv)
 	}
 	/* Last: the display thread starts here and sees a complete VM. */
 	if (screen_setup(vm, &opt, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		vm_destroy(vm);
+		return EXIT_HOST_ERROR;
+	}
+	/* Everything is open and mapped: from here on vmm needs only the system
+	 * calls on the sandbox's list (docs/security.md). */
+	struct sandbox_needs needs = {
+		.create_files = opt.screenshot || opt.screendump,
+		.window = opt.display == DISPLAY_SDL ||
+			  (opt.display == DISPLAY_AUTO && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY"))),
+	};
+	if (sandbox_install(opt.sandbox, &needs, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmm: %s\n", err);
 		vm_destroy(vm);
 		return EXIT_HOST_ERROR;

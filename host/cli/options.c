@@ -37,6 +37,8 @@ static void usage(FILE *out)
 		"                    $DISPLAY or $WAYLAND_DISPLAY works, else none. ESC stops the guest\n"
 		"  -screenshot FILE  write the final screen as a 720x400 PNG when the guest stops\n"
 		"  -screendump FILE  write the final screen's 25 text lines (UTF-8) when the guest stops\n"
+		"  -sandbox MODE     seccomp sandbox after setup: on (default: a forbidden system call\n"
+		"                    stops vmm, exit status 122), log (the kernel logs it), off\n"
 		"  -v                verbose: loader details, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"
@@ -123,6 +125,7 @@ static void split_disk_suffix(struct options *opt)
 enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_MEM, OPT_APPEND,
        OPT_TIMEOUT, OPT_STATS, OPT_NO_IO_FASTPATH, OPT_HELP, OPT_VERSION, OPT_NO_HVA };
 enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
+enum { OPT_SANDBOX = 768 };
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
 {
@@ -143,6 +146,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		{ "display", required_argument, NULL, OPT_DISPLAY },
 		{ "screenshot", required_argument, NULL, OPT_SCREENSHOT },
 		{ "screendump", required_argument, NULL, OPT_SCREENDUMP },
+		{ "sandbox", required_argument, NULL, OPT_SANDBOX },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -150,6 +154,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 	memset(opt, 0, sizeof(*opt));
 	opt->load.mode = MODE_REAL;
 	opt->mem_size = MEM_DEFAULT;
+	opt->sandbox = SANDBOX_DEFAULT;
 	opterr = 0;
 	optind = 1;
 	int c;
@@ -197,6 +202,10 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			break;
 		case OPT_SCREENSHOT: opt->screenshot = optarg; break;
 		case OPT_SCREENDUMP: opt->screendump = optarg; break;
+		case OPT_SANDBOX:
+			if (sandbox_mode_parse(optarg, &opt->sandbox) < 0)
+				return bad(status, "unknown -sandbox '%s': use on, log or off", optarg);
+			break;
 		case 'v': opt->verbose = true; break;
 		case 'h':
 		case OPT_HELP:

@@ -7,6 +7,7 @@
 
 #include "display.h"
 #include "loader.h"
+#include "sandbox.h"
 #include "vga.h"
 
 /* vmm's exit statuses besides the guest's own (documented in --help). */
@@ -34,6 +35,7 @@ struct options {
 	enum vga_backing vga;
 	enum display_kind display;
 	const char *screenshot, *screendump;
+	enum sandbox_mode sandbox; /* -sandbox on|log|off (issue 9) */
 };
 
 /* Returns -1 when vmm should exit with *status (usage error, --help, --version). */

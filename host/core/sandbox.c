@@ -1,0 +1,258 @@
+/*
+ * The seccomp allow-list (sandbox.h). Every entry says which part of vmm
+ * makes the call after setup; docs/security.md has the same list. A call
+ * that is not here raises SIGSYS (SECCOMP_RET_TRAP), and the handler below
+ * names it, syncs the disk images and exits with status 122: stop hooks do
+ * not run, but nothing the guest was told was written is lost.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/kvm.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "syscall_names.h"
+
+/* Every run: allowed whatever the arguments (docs/security.md has the
+ * same list). */
+static const int base_calls[] = {
+	SCMP_SYS(read),             /* the disk queue's eventfd, keys from the terminal display */
+	SCMP_SYS(write),            /* guest output, messages, terminal frames, eventfd, screenshots */
+	SCMP_SYS(writev),           /* glibc's fatal messages (failed assertion, heap corruption) */
+	SCMP_SYS(pread64),          /* disk image reads (ATA, PV calls, the disk queue) */
+	SCMP_SYS(pwrite64),         /* disk image writes */
+	SCMP_SYS(fdatasync),        /* the guest's FLUSH, the disk flush at every stop */
+	SCMP_SYS(close),            /* the disk queue's eventfd, screenshot files, the display */
+	SCMP_SYS(fstat),            /* stdio sizes a stream's buffer at its first write */
+	SCMP_SYS(newfstatat),       /* fstat() in glibc 2.33 and later */
+	SCMP_SYS(eventfd2),         /* the disk queue's doorbell, made when the guest asks for it */
+	SCMP_SYS(futex),            /* mutexes, condition variables, pthread_join */
+	SCMP_SYS(clock_gettime),    /* the run loop, the display (when the vDSO cannot answer) */
+	SCMP_SYS(clock_nanosleep),  /* the display thread's 60 Hz frame timer */
+	SCMP_SYS(restart_syscall),  /* the kernel resumes a sleep that a signal interrupted */
+	SCMP_SYS(brk),              /* malloc */
+	SCMP_SYS(munmap),           /* free, thread stacks, vm_destroy */
+	SCMP_SYS(madvise),          /* malloc and thread exits give memory back */
+	SCMP_SYS(rt_sigaction),     /* vm_run installs its stop and vCPU-kick handlers */
+	SCMP_SYS(rt_sigprocmask),   /* pthread_create, abort */
+	SCMP_SYS(rt_sigreturn),     /* every signal handler returns through it */
+	SCMP_SYS(getpid),           /* pthread_kill */
+	SCMP_SYS(gettid),           /* raise, abort */
+	SCMP_SYS(tgkill),           /* pthread_kill: the kick that makes KVM_RUN return */
+	SCMP_SYS(set_robust_list),  /* each new thread (vCPU, disk queue) */
+	SCMP_SYS(rseq),             /* each new thread registers glibc's restartable sequences */
+	SCMP_SYS(exit),             /* a thread ends */
+	SCMP_SYS(exit_group),       /* vmm ends */
+};
+
+/* With a window (SDL's X11 back end, software rendering: what Xvfb showed),
+ * on top of the base list. */
+static const int window_calls[] = {
+	SCMP_SYS(poll),             /* SDL waits for the X server */
+	SCMP_SYS(recvmsg),          /* xcb reads the X server's socket */
+	SCMP_SYS(recvfrom),         /* xcb reads the X server's socket */
+	SCMP_SYS(shutdown),         /* Xlib closes the connection at stop */
+	SCMP_SYS(shmget),           /* MIT-SHM images, made anew when the window is resized */
+	SCMP_SYS(shmat),            /* MIT-SHM images */
+	SCMP_SYS(shmdt),            /* MIT-SHM images */
+	SCMP_SYS(shmctl),           /* MIT-SHM images */
+};
+
+/* ioctl: only these requests, on any descriptor. */
+static const unsigned long allowed_ioctls[] = {
+	KVM_RUN,                    /* the vCPU loop */
+	KVM_GET_REGS, KVM_SET_REGS, /* hypercalls, register dumps */
+	KVM_GET_SREGS, KVM_SET_SREGS,
+	KVM_GET_CLOCK,              /* the TIME hypercall */
+	KVM_CHECK_EXTENSION,        /* the disk queue asks for ioeventfd support */
+	KVM_IOEVENTFD,              /* the disk queue's doorbell */
+	TCGETS,                     /* isatty() when stdio first writes to a stream */
+	TCSETSF,                    /* the terminal display puts the tty back */
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int allow_all(scmp_filter_ctx ctx, const int *calls, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n; i++)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
+	return rc;
+}
+
+/* The kernel reads the request as 32 bits: so does the rule. */
+static int allow_ioctls(scmp_filter_ctx ctx)
+{
+	int rc = 0;
+	for (size_t i = 0; i < COUNT(allowed_ioctls); i++)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFul, allowed_ioctls[i]));
+	return rc;
+}
+
+/* Memory for malloc and thread stacks, never executable: no new code. */
+static int allow_memory(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) |
+	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+}
+
+/* At the first key press, SDL converts the key's text from ISO-8859-1 with
+ * iconv, and glibc loads the converter (gconv/ISO8859-1.so): a read-only
+ * open and an executable mapping. */
+static int allow_iconv_module(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDONLY)) |
+	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 0) |
+	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 0);
+}
+
+/* Write-only opens, for -screenshot/-screendump at stop: no file is read. */
+static int allow_file_creation(scmp_filter_ctx ctx)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+				SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_WRONLY));
+}
+
+/* Only threads: a clone that shares memory, signal handlers and the thread
+ * group cannot be a new process. glibc tries clone3 first, whose flags are in
+ * memory where seccomp cannot see them: ENOSYS makes it fall back to clone. */
+static int allow_threads(scmp_filter_ctx ctx)
+{
+	const unsigned long thread = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, thread, thread)) |
+	       seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+/* --- the SIGSYS handler: async-signal-safe calls only -------------------- */
+
+/* Appends s to buf[*n..]; no stdio in a signal handler. */
+static void put(char *buf, size_t size, size_t *n, const char *s)
+{
+	while (*s && *n + 1 < size)
+		buf[(*n)++] = *s++;
+}
+
+static void put_number(char *buf, size_t size, size_t *n, unsigned long v)
+{
+	char digits[24];
+	int i = sizeof(digits) - 1;
+	digits[i] = '\0';
+	do
+		digits[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i > 0);
+	put(buf, size, n, digits + i);
+}
+
+/* The disk images are among the open files; fdatasync on the others (KVM,
+ * eventfd, tty, sockets) fails harmlessly. Descriptors past this are not
+ * vmm's: it opens a handful. */
+#define SYNC_FD_LIMIT 1024
+
+static void on_forbidden_syscall(int sig, siginfo_t *info, void *context)
+{
+	(void)sig;
+	(void)context;
+	char msg[200];
+	size_t n = 0;
+	put(msg, sizeof(msg), &n, "vmm: sandbox: forbidden system call ");
+	if (info->si_arch != AUDIT_ARCH_X86_64) {
+		put(msg, sizeof(msg), &n, "of another architecture, number ");
+		put_number(msg, sizeof(msg), &n, (unsigned)info->si_syscall);
+	} else {
+		const char *name = syscall_name(info->si_syscall);
+		put(msg, sizeof(msg), &n, name ? name : "(unknown)");
+		put(msg, sizeof(msg), &n, " (");
+		put_number(msg, sizeof(msg), &n, (unsigned)info->si_syscall);
+		put(msg, sizeof(msg), &n, ")");
+	}
+	put(msg, sizeof(msg), &n, "; stopping with status 122 (-sandbox log or off allows it)\n");
+	ssize_t written = write(STDERR_FILENO, msg, n);
+	(void)written;
+	for (int fd = 3; fd < SYNC_FD_LIMIT; fd++)
+		fdatasync(fd);
+	_exit(SANDBOX_VIOLATION_STATUS);
+}
+
+/* --------------------------------------------------------------------------- */
+
+int sandbox_mode_parse(const char *s, enum sandbox_mode *mode)
+{
+	static const char *const names[] = { [SANDBOX_ON] = "on", [SANDBOX_LOG] = "log",
+					     [SANDBOX_OFF] = "off" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*mode = (enum sandbox_mode)i;
+			return 0;
+		}
+	return -1;
+}
+
+static int build_rules(scmp_filter_ctx ctx, const struct sandbox_needs *needs)
+{
+	struct sandbox_needs none = { 0 };
+	if (!needs)
+		needs = &none;
+	int rc = allow_all(ctx, base_calls, COUNT(base_calls)) | allow_threads(ctx) |
+		 allow_ioctls(ctx);
+	if (needs->window)
+		rc |= allow_all(ctx, window_calls, COUNT(window_calls)) | allow_iconv_module(ctx);
+	else
+		rc |= allow_memory(ctx);
+	if (needs->create_files)
+		rc |= allow_file_creation(ctx);
+	return rc;
+}
+
+int sandbox_install(enum sandbox_mode mode, const struct sandbox_needs *needs,
+		    char *err, size_t errlen)
+{
+	if (mode == SANDBOX_OFF)
+		return 0;
+	uint32_t action = mode == SANDBOX_LOG ? SCMP_ACT_LOG : SCMP_ACT_TRAP;
+	if (mode == SANDBOX_ON) {
+		struct sigaction sa = { .sa_sigaction = on_forbidden_syscall, .sa_flags = SA_SIGINFO };
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGSYS, &sa, NULL) < 0) {
+			snprintf(err, errlen, "sandbox: SIGSYS handler: %s", strerror(errno));
+			return -1;
+		}
+	}
+	scmp_filter_ctx ctx = seccomp_init(action);
+	if (!ctx) {
+		snprintf(err, errlen, "sandbox: seccomp_init failed (use -sandbox off to run without it)");
+		return -1;
+	}
+	/* An i386 int 0x80 or x32 call would slip past a list of x86-64 numbers:
+	 * treat it as forbidden too (libseccomp's default kills only the thread). */
+	int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, action);
+	if (!rc)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+	if (!rc) /* the display thread already runs */
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (!rc)
+		rc = build_rules(ctx, needs) ? -EINVAL : 0;
+	if (!rc)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (rc) {
+		snprintf(err, errlen, "sandbox: cannot install the seccomp filter: %s (use -sandbox off to run without it)",
+			 strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
