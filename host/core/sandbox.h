@@ -24,8 +24,10 @@ enum sandbox_mode {
  * check stops the process with ptrace from a cloned child. */
 #ifdef VMM_SANDBOX_DEFAULT_OFF
 #define SANDBOX_DEFAULT SANDBOX_OFF
+#define SANDBOX_DEFAULT_NAME "off"
 #else
 #define SANDBOX_DEFAULT SANDBOX_ON
+#define SANDBOX_DEFAULT_NAME "on"
 #endif
 
 /* What this run needs beyond the base list. */

@@ -31,9 +31,28 @@ filter_of() {
 	rc=$?
 }
 
+# The build's default, as --help states it: on, or off in sanitizer builds
+# (make test-asan: LeakSanitizer's exit-time check needs ptrace).
+default=$("$VMM" --help | sed -n 's/.*-sandbox MODE.*(default: \([a-z]*\)).*/\1/p')
 filter_of default
-if [ "$seccomp" = 2 ] && [ "$nnp" = 1 ] && [ $rc -eq 143 ]; then pass sandbox-on-by-default
-else fail sandbox-on-by-default "Seccomp '$seccomp' NoNewPrivs '$nnp' status $rc: $(head -c 200 "$TMP/default.err")"; fi
+if [ "$default" = on ]; then
+	if [ "$seccomp" = 2 ] && [ "$nnp" = 1 ] && [ $rc -eq 143 ]; then pass sandbox-on-by-default
+	else fail sandbox-on-by-default "Seccomp '$seccomp' NoNewPrivs '$nnp' status $rc: $(head -c 200 "$TMP/default.err")"; fi
+elif [ "$default" = off ] && [ "$seccomp" = 0 ]; then
+	skip sandbox-on-by-default "this build (sanitizers) runs without the sandbox unless asked"
+else
+	fail sandbox-on-by-default "--help gives default '$default', Seccomp '$seccomp'"
+fi
+
+# Sanitizer runtimes make calls of their own (sched_getaffinity for a new
+# thread, ptrace at exit) that the list does not have: there, "on" is not run.
+SANITIZER_SKIP="the sanitizer runtime makes calls the list does not have; this build runs without the sandbox"
+if [ "$default" = off ]; then skip sandbox-on-installs-the-filter "$SANITIZER_SKIP"
+else
+	filter_of on -sandbox on
+	if [ "$seccomp" = 2 ] && [ "$nnp" = 1 ]; then pass sandbox-on-installs-the-filter
+	else fail sandbox-on-installs-the-filter "Seccomp '$seccomp' NoNewPrivs '$nnp' status $rc"; fi
+fi
 
 filter_of off -sandbox off
 if [ "$seccomp" = 0 ] && [ $rc -eq 143 ]; then pass sandbox-off-installs-nothing
@@ -62,12 +81,15 @@ violation() { # NAME EXPECTED_STATUS ARGS...
 		pass "$name"
 	fi
 }
-violation sandbox-violation-stops-vmm 122
-if [ "$(grep -c . "$TMP/sandbox-violation-stops-vmm.err")" -eq 1 ] &&
-	grep -q '^vmm: sandbox: forbidden system call socket (41)' "$TMP/sandbox-violation-stops-vmm.err"; then
-	pass sandbox-violation-names-the-call
+if [ "$default" = off ]; then skip sandbox-violation-stops-vmm "$SANITIZER_SKIP"
 else
-	fail sandbox-violation-names-the-call "stderr: $(head -c 300 "$TMP/sandbox-violation-stops-vmm.err")"
+	violation sandbox-violation-stops-vmm 122 -sandbox on
+	if [ "$(grep -c . "$TMP/sandbox-violation-stops-vmm.err")" -eq 1 ] &&
+		grep -q '^vmm: sandbox: forbidden system call socket (41)' "$TMP/sandbox-violation-stops-vmm.err"; then
+		pass sandbox-violation-names-the-call
+	else
+		fail sandbox-violation-names-the-call "stderr: $(head -c 300 "$TMP/sandbox-violation-stops-vmm.err")"
+	fi
 fi
 violation sandbox-off-allows-the-call 41 -sandbox off
 violation sandbox-log-allows-the-call 41 -sandbox log

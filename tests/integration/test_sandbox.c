@@ -31,6 +31,17 @@ struct outcome {
 
 typedef int (*child_fn)(void);
 
+/* Sanitizer builds (VMM_SANDBOX_DEFAULT_OFF: vmm runs them without the
+ * sandbox) wrap threads and stdio with calls of their own (sigaltstack for
+ * each thread...) that the list does not have: tests of allowed paths
+ * through those wrappers are skipped there. */
+static void skip_in_sanitizer_builds(void)
+{
+#ifdef VMM_SANDBOX_DEFAULT_OFF
+	skip();
+#endif
+}
+
 /* Runs fn in a child with stderr captured; the child exits with fn's value. */
 static struct outcome run_child(child_fn fn)
 {
@@ -239,6 +250,7 @@ static int older_thread_under_sandbox(void)
 static void test_thread_started_before_is_covered(void **state)
 {
 	(void)state;
+	skip_in_sanitizer_builds();
 	assert_trapped(run_child(older_thread_under_sandbox), "socket (41)");
 }
 
@@ -272,6 +284,7 @@ static int new_thread_under_sandbox(void)
 static void test_thread_started_after_works_and_is_covered(void **state)
 {
 	(void)state;
+	skip_in_sanitizer_builds();
 	assert_trapped(run_child(new_thread_under_sandbox), "execve (59)");
 }
 
@@ -289,6 +302,7 @@ static int screenshot_under_sandbox(void)
 static void test_screenshot_file_can_be_written(void **state)
 {
 	(void)state;
+	skip_in_sanitizer_builds();
 	snprintf(scratch_path, sizeof(scratch_path), "/tmp/vmm-test-sandbox-%d", (int)getpid());
 	struct outcome o = run_child(screenshot_under_sandbox);
 	assert_int_equal(o.status, 0);
@@ -343,7 +357,9 @@ static void test_mode_names(void **state)
 	assert_int_equal(m, SANDBOX_OFF);
 	assert_int_equal(sandbox_mode_parse("yes", &m), -1);
 	assert_int_equal(sandbox_mode_parse("", &m), -1);
-#ifndef VMM_SANDBOX_DEFAULT_OFF
+#ifdef VMM_SANDBOX_DEFAULT_OFF
+	assert_int_equal(SANDBOX_DEFAULT, SANDBOX_OFF);
+#else
 	assert_int_equal(SANDBOX_DEFAULT, SANDBOX_ON);
 #endif
 }
