@@ -85,15 +85,15 @@ int main(int argc, char **argv)
 		return disk_rc == -2 ? EXIT_USAGE : EXIT_HOST_ERROR;
 	}
 	/* Last: the display thread starts here and sees a complete VM. */
-	if (screen_setup(vm, &opt, err, sizeof(err)) < 0) {
+	int screen_rc = screen_setup(vm, &opt, err, sizeof(err));
+	if (screen_rc < 0) {
 		fprintf(stderr, "vmm: %s\n", err);
 		vm_destroy(vm);
-		return EXIT_HOST_ERROR;
+		return screen_rc == -2 ? EXIT_USAGE : EXIT_HOST_ERROR;
 	}
 	/* Everything is open and mapped: from here on vmm needs only the system
 	 * calls on the sandbox's list (docs/security.md). */
 	struct sandbox_needs needs = {
-		.create_files = opt.screenshot || opt.screendump,
 		.window = opt.display == DISPLAY_SDL ||
 			  (opt.display == DISPLAY_AUTO && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY"))),
 	};

@@ -8,7 +8,7 @@
 
 struct vm;
 
-/* 0, or -1 with a message in err. */
+/* 0, or -1 with a message in err (-2: a usage error, as display_start). */
 int screen_setup(struct vm *vm, const struct options *opt, char *err, size_t errlen);
 
 #endif

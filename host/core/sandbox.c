@@ -8,7 +8,6 @@
 #include "sandbox.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/kvm.h>
 #include <sched.h>
@@ -33,7 +32,7 @@ static const int base_calls[] = {
 	SCMP_SYS(pread64),          /* disk image reads (ATA, PV calls, the disk queue) */
 	SCMP_SYS(pwrite64),         /* disk image writes */
 	SCMP_SYS(fdatasync),        /* the guest's FLUSH, the disk flush at every stop */
-	SCMP_SYS(close),            /* the disk queue's eventfd, screenshot files, the display */
+	SCMP_SYS(close),            /* the disk queue's eventfd, screenshot files (opened at setup), the display */
 	SCMP_SYS(fstat),            /* stdio sizes a stream's buffer at its first write */
 	SCMP_SYS(newfstatat),       /* fstat() in glibc 2.33 and later */
 	SCMP_SYS(eventfd2),         /* the disk queue's doorbell, made when the guest asks for it */
@@ -108,24 +107,6 @@ static int allow_memory(scmp_filter_ctx ctx)
 				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) |
 	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 				SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-}
-
-/* At the first key press, SDL converts the key's text from ISO-8859-1 with
- * iconv, and glibc loads the converter (gconv/ISO8859-1.so): a read-only
- * open and an executable mapping. */
-static int allow_iconv_module(scmp_filter_ctx ctx)
-{
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-				SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDONLY)) |
-	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 0) |
-	       seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 0);
-}
-
-/* Write-only opens, for -screenshot/-screendump at stop: no file is read. */
-static int allow_file_creation(scmp_filter_ctx ctx)
-{
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-				SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_WRONLY));
 }
 
 /* Only threads: a clone that shares memory, signal handlers and the thread
@@ -213,12 +194,8 @@ static int build_rules(scmp_filter_ctx ctx, const struct sandbox_needs *needs)
 	int rc = allow_all(ctx, base_calls, COUNT(base_calls)) | allow_threads(ctx) |
 		 allow_ioctls(ctx);
 	if (needs->window)
-		rc |= allow_all(ctx, window_calls, COUNT(window_calls)) | allow_iconv_module(ctx);
-	else
-		rc |= allow_memory(ctx);
-	if (needs->create_files)
-		rc |= allow_file_creation(ctx);
-	return rc;
+		rc |= allow_all(ctx, window_calls, COUNT(window_calls));
+	return rc | allow_memory(ctx);
 }
 
 int sandbox_install(enum sandbox_mode mode, const struct sandbox_needs *needs,

@@ -32,10 +32,7 @@ enum sandbox_mode {
 
 /* What this run needs beyond the base list. */
 struct sandbox_needs {
-	/* -screenshot/-screendump: files created (opened write-only) at stop. */
-	bool create_files;
-	/* An SDL window: the X11 connection, shared-memory images, and files
-	 * read and mapped executable (an iconv module: docs/security.md). */
+	/* An SDL window: the X11 connection and shared-memory images. */
 	bool window;
 };
 

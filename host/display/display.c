@@ -38,6 +38,9 @@ struct display {
 	int open_result; /* 1 while pending, then 0 or -1 */
 	char open_err[256];
 
+	/* -screenshot/-screendump, opened at setup (screen_files.h). */
+	FILE *screenshot, *screendump;
+
 	bool stopped;
 	struct vga_text_state last, cur;
 	uint32_t pixels[VGA_SCREEN_PIXELS];
@@ -102,18 +105,45 @@ static void *display_thread(void *arg)
 	return NULL;
 }
 
+static void close_files(struct display *d)
+{
+	if (d->screenshot && fclose(d->screenshot) != 0)
+		fprintf(stderr, "vmm: -screenshot: %s: %s\n", d->cfg.screenshot, strerror(errno));
+	if (d->screendump && fclose(d->screendump) != 0)
+		fprintf(stderr, "vmm: -screendump: %s: %s\n", d->cfg.screendump, strerror(errno));
+	d->screenshot = d->screendump = NULL;
+}
+
 static void write_files(struct display *d)
 {
-	if (!d->cfg.screenshot && !d->cfg.screendump)
+	if (!d->screenshot && !d->screendump)
 		return;
 	struct vga_text_state s;
 	d->snapshot(d->opaque, &s);
 	char err[600];
-	if (d->cfg.screenshot &&
-	    screen_write_png(d->cfg.screenshot, &s, (const uint8_t (*)[16])d->font, err, sizeof(err)) < 0)
+	if (d->screenshot &&
+	    screen_write_png(d->screenshot, d->cfg.screenshot, &s, (const uint8_t (*)[16])d->font,
+			     err, sizeof(err)) < 0)
 		fprintf(stderr, "vmm: -screenshot: %s\n", err);
-	if (d->cfg.screendump && screen_write_text(d->cfg.screendump, &s, &d->cp437, err, sizeof(err)) < 0)
+	if (d->screendump &&
+	    screen_write_text(d->screendump, d->cfg.screendump, &s, &d->cp437, err, sizeof(err)) < 0)
 		fprintf(stderr, "vmm: -screendump: %s\n", err);
+	close_files(d);
+}
+
+/* Opened (and emptied) before the guest runs: a path that cannot be
+ * written is an error now, not after the run. */
+static int open_files(struct display *d, char *err, size_t errlen)
+{
+	if (d->cfg.screenshot && !(d->screenshot = fopen(d->cfg.screenshot, "wb"))) {
+		snprintf(err, errlen, "-screenshot %s: %s", d->cfg.screenshot, strerror(errno));
+		return -1;
+	}
+	if (d->cfg.screendump && !(d->screendump = fopen(d->cfg.screendump, "w"))) {
+		snprintf(err, errlen, "-screendump %s: %s", d->cfg.screendump, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* The vCPU has stopped: close the front end (restoring the terminal), then
@@ -141,6 +171,7 @@ static void display_free(struct vm *vm, void *opaque)
 		atomic_store(&d->quit, true);
 		pthread_join(d->thread, NULL);
 	}
+	close_files(d);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->opened);
 	free(d);
@@ -194,6 +225,7 @@ static const struct display_frontend *window_frontend(const struct display_confi
 int display_start(struct vm *vm, const struct display_config *cfg,
 		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen)
 {
+	int rc = -1;
 	bool failed = false;
 	const struct display_frontend *fe = cfg->kind == DISPLAY_TERM
 		? &display_term_frontend : window_frontend(cfg, &failed, err, errlen);
@@ -221,6 +253,10 @@ int display_start(struct vm *vm, const struct display_config *cfg,
 		goto fail;
 	if (cfg->screendump && cp437_table_init(&d->cp437, err, errlen) < 0)
 		goto fail;
+	if (open_files(d, err, errlen) < 0) {
+		rc = -2;
+		goto fail;
+	}
 
 	if (fe && start_frontend(d, fe) < 0) {
 		if (cfg->kind != DISPLAY_AUTO) {
@@ -238,10 +274,11 @@ int display_start(struct vm *vm, const struct display_config *cfg,
 	}
 	return 0;
 fail:
+	close_files(d);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->opened);
 	free(d);
-	return -1;
+	return rc;
 }
 
 int display_kind_parse(const char *name, enum display_kind *out)

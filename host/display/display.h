@@ -41,7 +41,8 @@ struct display_config {
  * wanted (display_module.h); the font is read only for pixels (a window,
  * -screenshot), the CP437 table only for -screendump.
  * Returns 0, or -1 with a message in err (unknown font, no terminal, SDL
- * or its module failing when asked for explicitly).
+ * or its module failing when asked for explicitly), or -2 when a
+ * -screenshot/-screendump file cannot be created (a usage error: bad path).
  */
 int display_start(struct vm *vm, const struct display_config *cfg,
 		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen);

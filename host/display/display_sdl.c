@@ -56,6 +56,10 @@ static int sdl_open(void **state, char *err, size_t errlen)
 		snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
 		return -1;
 	}
+	/* At the first key press SDL converts the key's text from ISO-8859-1
+	 * with iconv, and glibc then loads its converter module (a file opened
+	 * and mapped executable). Load it now, before vmm's sandbox forbids both. */
+	SDL_free(SDL_iconv_string("UTF-8", "ISO-8859-1", "", 1));
 	struct sdl_state *st = calloc(1, sizeof(*st));
 	if (!st) {
 		snprintf(err, errlen, "out of memory");

@@ -5,6 +5,7 @@
  */
 #include "pngio.h"
 
+#include <errno.h>
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,18 @@ static int fail(char *err, size_t errlen, const char *path, const char *why)
 
 int pngio_write(const char *path, const uint32_t *pixels, int w, int h,
 		char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return fail(err, errlen, path, strerror(errno));
+	int rc = pngio_write_stream(f, path, pixels, w, h, err, errlen);
+	if (fclose(f) != 0 && rc == 0)
+		rc = fail(err, errlen, path, strerror(errno));
+	return rc;
+}
+
+int pngio_write_stream(FILE *f, const char *path, const uint32_t *pixels, int w, int h,
+		       char *err, size_t errlen)
 {
 	size_t n = (size_t)w * (size_t)h;
 	uint8_t *rgb = malloc(n * 3);
@@ -36,7 +49,7 @@ int pngio_write(const char *path, const uint32_t *pixels, int w, int h,
 	img.width = (png_uint_32)w;
 	img.height = (png_uint_32)h;
 	img.format = PNG_FORMAT_RGB;
-	int ok = png_image_write_to_file(&img, path, 0, rgb, 0, NULL);
+	int ok = png_image_write_to_stdio(&img, f, 0, rgb, 0, NULL);
 	free(rgb);
 	if (!ok) {
 		fail(err, errlen, path, img.message);

@@ -10,10 +10,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Writes a w x h RGB PNG. Returns 0, or -1 with a message in err. */
 int pngio_write(const char *path, const uint32_t *pixels, int w, int h,
 		char *err, size_t errlen);
+/* The same into a stream already open for writing (name is for messages);
+ * the caller closes it. */
+int pngio_write_stream(FILE *f, const char *name, const uint32_t *pixels, int w, int h,
+		       char *err, size_t errlen);
 
 /*
  * Reads any PNG (converted to 8-bit RGB, alpha dropped). On success returns

@@ -7,7 +7,7 @@
 
 #include "pngio.h"
 
-int screen_write_png(const char *path, const struct vga_text_state *s,
+int screen_write_png(FILE *f, const char *path, const struct vga_text_state *s,
 		     const uint8_t font[256][16], char *err, size_t errlen)
 {
 	uint32_t *px = malloc(VGA_SCREEN_PIXELS * sizeof(*px));
@@ -18,7 +18,7 @@ int screen_write_png(const char *path, const struct vga_text_state *s,
 	struct vga_text_state shown = *s;
 	shown.cursor_blink_on = true;
 	vga_render(&shown, font, px);
-	int rc = pngio_write(path, px, VGA_SCREEN_WIDTH, VGA_SCREEN_HEIGHT, err, errlen);
+	int rc = pngio_write_stream(f, path, px, VGA_SCREEN_WIDTH, VGA_SCREEN_HEIGHT, err, errlen);
 	free(px);
 	return rc;
 }
@@ -41,20 +41,15 @@ void screen_row_utf8(const struct vga_text_state *s, int row,
 	out[keep] = '\0';
 }
 
-int screen_write_text(const char *path, const struct vga_text_state *s,
+int screen_write_text(FILE *f, const char *path, const struct vga_text_state *s,
 		      const struct cp437_table *t, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	char line[VGA_TEXT_COLS * 4 + 1];
 	for (int r = 0; r < VGA_TEXT_ROWS; r++) {
 		screen_row_utf8(s, r, t, line, sizeof(line));
 		fprintf(f, "%s\n", line);
 	}
-	if (fclose(f) != 0) {
+	if (fflush(f) != 0 || ferror(f)) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}

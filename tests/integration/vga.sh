@@ -71,6 +71,13 @@ else
 	fail vga-screendump-text "$(head -1 "$dump"; tail -1 "$dump")"
 fi
 
+# --- screen files that cannot be written: refused before the guest runs -----
+# (opened at setup, so the run is not wasted and the sandbox never opens files)
+expect_error screenshot-bad-dir "^vmm: -screenshot $TMP/missing/s.png: No such file or directory$" \
+	"$VMM" -guest "$G/test_vga_emul-multiboot.elf" -display none -screenshot "$TMP/missing/s.png"
+expect_error screendump-bad-dir "^vmm: -screendump $TMP/missing/s.txt: No such file or directory$" \
+	"$VMM" -guest "$G/test_vga_emul-multiboot.elf" -display none -screendump "$TMP/missing/s.txt"
+
 # --- QEMU: a live screendump of the same kernels ----------------------------
 QEMU=$(command -v qemu-system-x86_64)
 qemu_compare() { # NAME KERNEL VMM_PNG
