@@ -1,7 +1,9 @@
 /* vmm's command line: parse options, build the VM from the core library,
  * load the guest, run it, and turn the way it stopped into an exit status. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "console.h"
 #include "console_ports.h"
@@ -34,8 +36,23 @@ static int register_devices(struct vm *vm)
 	       hypercall_register(vm);
 }
 
+/*
+ * A standard descriptor the caller closed (`vmm ... >&-`) would be taken by
+ * the next file vmm opens, and guest output or messages would be written
+ * into it: the disk image, say. Hold each closed one with /dev/null opened
+ * read-only, so that writes to it fail (EBADF) and are reported as lost
+ * output instead of landing in another file.
+ */
+static void hold_standard_descriptors(void)
+{
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDONLY) != fd)
+			_exit(EXIT_HOST_ERROR); /* cannot happen: the lowest free fd is this one */
+}
+
 int main(int argc, char **argv)
 {
+	hold_standard_descriptors();
 	struct options opt;
 	int status;
 	if (options_parse(argc, argv, &opt, &status) < 0)

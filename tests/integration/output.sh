@@ -132,3 +132,17 @@ status_and_lines disk-sync-eio-guest-sees-abrt disk-sync-eio 1 "wide: flush: FAI
 n=$(grep -cxF "vmm: disk image $TMP/disk-sync-eio.img: fdatasync failed: Input/output error" "$TMP/disk-sync-eio.err")
 if [ "$n" = 1 ]; then pass disk-sync-eio-reported-once
 else fail disk-sync-eio-reported-once "$n fdatasync lines in: $(tr '\n' '|' <"$TMP/disk-sync-eio.err")"; fi
+
+# A closed stdout or stderr (>&-, 2>&-) is never reused for another file: guest
+# output and messages must not land in the disk image that vmm opens later.
+truncate -s 1M "$TMP/closed.img"
+"$VMM" -v -stats -guest "$G/hello_mb-multiboot.elf" -disk "$TMP/closed.img" >&- 2>"$TMP/closed-out.err"
+rc=$?
+if [ "$rc" = 121 ] && grep -qx "vmm: guest output lost: Bad file descriptor" "$TMP/closed-out.err" &&
+	cmp -s "$TMP/closed.img" <(head -c 1M /dev/zero); then pass closed-stdout-output-lost
+else fail closed-stdout-output-lost "status $rc, stderr $(head -c 200 "$TMP/closed-out.err")"; fi
+"$VMM" -v -stats -guest "$G/hello_mb-multiboot.elf" -disk "$TMP/closed.img" 2>&- >"$TMP/closed-err.out"
+rc=$?
+if [ "$rc" = 33 ] && grep -q "Hello, world!" "$TMP/closed-err.out" &&
+	cmp -s "$TMP/closed.img" <(head -c 1M /dev/zero); then pass closed-stderr-image-untouched
+else fail closed-stderr-image-untouched "status $rc; image differs or no output"; fi
