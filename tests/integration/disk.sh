@@ -20,18 +20,6 @@ same_image() {
 	else fail "$1" "image differs from $(basename "$3"): $(cmp "$2" "$3" 2>&1 | head -1)"; fi
 }
 
-# has_lines NAME FILE LINE...: passes if FILE contains every LINE exactly.
-has_lines() {
-	local name=$1 file=$2 line; shift 2
-	for line in "$@"; do
-		if ! grep -qxF -- "$line" "$file"; then
-			fail "$name" "no line '$line' in: $(head -c 400 "$file" | tr '\n' '|')"
-			return
-		fi
-	done
-	pass "$name"
-}
-
 # ---- the course's exercise ----
 $REF course "$TMP/course.ref"
 same_image disk-ref-raw-matches-tool tests/disk_ref.raw "$TMP/course.ref"

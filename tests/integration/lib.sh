@@ -31,6 +31,18 @@ expect() {
 	fi
 }
 
+# has_lines NAME FILE LINE...: passes if FILE contains every LINE exactly.
+has_lines() {
+	local name=$1 file=$2 line; shift 2
+	for line in "$@"; do
+		if ! grep -qxF -- "$line" "$file"; then
+			fail "$name" "no line '$line' in: $(head -c 400 "$file" | tr '\n' '|')"
+			return
+		fi
+	done
+	pass "$name"
+}
+
 # expect_error NAME PATTERN COMMAND...: exit 2, no stdout, a one-line error
 # on stderr matching PATTERN.
 expect_error() {
