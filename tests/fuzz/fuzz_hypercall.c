@@ -18,8 +18,10 @@
  *  - every status written is one docs/hypercalls.md lists for that call, and
  *    the call-specific ones: -ENOSYS for an unknown number, -ENODEV for the
  *    disk calls without a drive, never success for DISK_WRITE on a read-only
- *    image, DISK_INFO's sector count, GVA_TO_HVA's address (checked with the
- *    reference page walk), VGA_WRITE's -EINVAL exactly for cells past 1999;
+ *    image, DISK_INFO's sector count, GVA_TO_HVA's address (the reference
+ *    page walk, before the call: the block may be the guest's own page
+ *    table, and the call writes its status into it), VGA_WRITE's -EINVAL
+ *    exactly for cells past 1999;
  *  - each disk-queue slot status vmm writes is a documented one;
  *  - the image never changes size, and a read-only one never changes.
  */
@@ -96,7 +98,14 @@ static const int *allowed(unsigned nr)
 	}
 }
 
-static void check_call(const struct hc_request *req, const struct paging_regs *pr, int drive)
+/* GVA_TO_HVA's answer, worked out before the call: the call writes its
+ * status into the block, and the block may be the guest's own page table. */
+struct translation {
+	bool ok;
+	uint64_t gpa;
+};
+
+static void check_call(const struct hc_request *req, const struct translation *hva, int drive)
 {
 	unsigned nr = req->nr;
 	int st = req->status;
@@ -111,12 +120,10 @@ static void check_call(const struct hc_request *req, const struct paging_regs *p
 		FUZZ_CHECK(past == (st == HC_EINVAL), "VGA_WRITE first %llu count %llu: status %d", req->arg[0],
 			   req->arg[2], st);
 	}
-	if (nr == HC_GVA_TO_HVA) {
-		uint64_t gpa;
-		bool ok = fuzz_ref_translate(vm, pr, req->arg[0], &gpa) && fuzz_gpa_is_ram(vm, gpa);
-		FUZZ_CHECK(st == (ok ? HC_OK : HC_EFAULT) && req->ret == (ok ? (uint64_t)(uintptr_t)(vm->ram + gpa) : 0),
+	if (nr == HC_GVA_TO_HVA)
+		FUZZ_CHECK(st == (hva->ok ? HC_OK : HC_EFAULT) &&
+			   req->ret == (hva->ok ? (uint64_t)(uintptr_t)(vm->ram + hva->gpa) : 0),
 			   "GVA_TO_HVA 0x%llx: status %d ret 0x%llx", req->arg[0], st, req->ret);
-	}
 }
 
 /* The guest's disk queue as vmm was last told of it (0: none). */
@@ -166,6 +173,8 @@ static void call(struct fuzz_input *in, const struct paging_regs *pr, int drive)
 	for (unsigned i = 0; i < sizeof(req); i++)
 		if (fuzz_gpa_is_ram(vm, gpa + i))
 			vm->ram[gpa + i] = b[i];
+	struct translation hva = { false, 0 };
+	hva.ok = fuzz_ref_translate(vm, pr, req.arg[0], &hva.gpa) && fuzz_gpa_is_ram(vm, hva.gpa);
 	uint64_t value = gpa;
 	bus_access(&vm->pio, VMM_HC_PORT, true, 4, &value, true);
 	struct hc_request *block = vm_gpa_ptr(vm, gpa, sizeof(req));
@@ -180,7 +189,7 @@ static void call(struct fuzz_input *in, const struct paging_regs *pr, int drive)
 	 * (a DISK_READ over it), all but status and ret, written last. */
 	req.status = block->status;
 	req.ret = block->ret;
-	check_call(&req, pr, drive);
+	check_call(&req, &hva, drive);
 	if (req.nr == HC_DISK_QUEUE && req.status == HC_OK)
 		queue_gpa = req.arg[0];
 }
