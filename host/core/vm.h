@@ -152,7 +152,8 @@ int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
 int vm_add_stats_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
 
 /* Runs the vCPU on its own thread until the guest stops, a stop is requested
- * or timeout_sec (0 = none) elapses. Returns the stop reason; the guest's
+ * or timeout_sec elapses (none when it is 0, negative, NaN, or infinite: too
+ * long for 64-bit nanoseconds, as run.c says). Returns the stop reason; the guest's
  * status is in vm->exit_status. Stop hooks (disk flush...) have run. */
 enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec);
 /* Asks the VM to stop; callable from any thread or a device handler. */
