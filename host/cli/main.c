@@ -110,10 +110,7 @@ int main(int argc, char **argv)
 	}
 	/* Everything is open and mapped: from here on vmm needs only the system
 	 * calls on the sandbox's list (docs/security.md). */
-	struct sandbox_needs needs = {
-		.window = opt.display == DISPLAY_SDL ||
-			  (opt.display == DISPLAY_AUTO && (getenv("DISPLAY") || getenv("WAYLAND_DISPLAY"))),
-	};
+	struct sandbox_needs needs = { .window = screen_rc == 1 };
 	if (sandbox_install(opt.sandbox, &needs, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmm: %s\n", err);
 		vm_destroy(vm);

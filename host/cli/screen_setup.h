@@ -8,7 +8,8 @@
 
 struct vm;
 
-/* 0, or -1 with a message in err (-2: a usage error, as display_start). */
+/* As display_start: 1 with a window, 0, or -1 with a message in err (-2: a
+ * usage error). */
 int screen_setup(struct vm *vm, const struct options *opt, char *err, size_t errlen);
 
 #endif

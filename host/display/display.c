@@ -272,7 +272,7 @@ int display_start(struct vm *vm, const struct display_config *cfg,
 		display_stop(vm, d);
 		goto fail;
 	}
-	return 0;
+	return d->thread_started && fe != &display_term_frontend ? 1 : 0;
 fail:
 	close_files(d);
 	pthread_mutex_destroy(&d->lock);

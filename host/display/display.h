@@ -40,7 +40,8 @@ struct display_config {
  * SDL front end is loaded from its module only here, when a window is
  * wanted (display_module.h); the font is read only for pixels (a window,
  * -screenshot), the CP437 table only for -screendump.
- * Returns 0, or -1 with a message in err (unknown font, no terminal, SDL
+ * Returns 1 when a window is open (the sandbox then allows its X11 calls),
+ * 0 otherwise, or -1 with a message in err (unknown font, no terminal, SDL
  * or its module failing when asked for explicitly), or -2 when a
  * -screenshot/-screendump file cannot be created (a usage error: bad path).
  */
