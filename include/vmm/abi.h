@@ -1,6 +1,6 @@
 /*
  * vmm hypercall ABI, version 1: the one header shared by the VMM (host/) and
- * guests (guest/). It restates ../shared/hypercall-abi.md; docs/hypercalls.md
+ * guests (guest/). docs/hypercalls.md is the contract it encodes and
  * explains it. Everything here is plain data: no host or guest types.
  *
  * A guest makes a hypercall with one 32-bit `out` to VMM_HC_PORT whose value
