@@ -10,7 +10,8 @@ int load_flat(struct vm *vm, const struct image_source *src, const struct load_o
 	uint8_t *dst = image_place(vm, opt->load_addr, src->size, err, errlen);
 	if (!dst || image_read(src, 0, dst, src->size, err, errlen) < 0)
 		return -1;
-	uint64_t entry = opt->entry_set ? opt->entry : opt->load_addr;
-	*res = (struct load_result){ FORMAT_FLAT, opt->mode, entry };
+	/* Started at its load address; guest_load_source() applies -entry, as
+	 * for every format. */
+	*res = (struct load_result){ FORMAT_FLAT, opt->mode, opt->load_addr };
 	return 0;
 }
