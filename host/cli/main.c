@@ -11,6 +11,7 @@
 #include "hypercall.h"
 #include "loader.h"
 #include "options.h"
+#include "pc_platform.h"
 #include "sandbox.h"
 #include "screen_setup.h"
 #include "vm.h"
@@ -26,6 +27,7 @@ static int exit_status_of(enum vm_stop_reason reason, int guest_status)
 	case STOP_TIMEOUT: return EXIT_TIMEOUT;
 	case STOP_TRIPLE_FAULT: return EXIT_TRIPLE_FAULT;
 	case STOP_KVM_ERROR: return EXIT_KVM_ERROR;
+	case STOP_RESET: return EXIT_GUEST_RESET;
 	default: return EXIT_HOST_ERROR;
 	}
 }
@@ -65,7 +67,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct vm_config cfg = { .mem_size = opt.mem_size, .verbose = opt.verbose,
-				 .no_io_fastpath = opt.no_io_fastpath, .no_hva = opt.no_hva };
+				 .no_io_fastpath = opt.no_io_fastpath, .no_hva = opt.no_hva,
+				 .irqchip = opt.irqchip };
 	struct vm *vm = vm_create(&cfg, err, sizeof(err));
 	if (!vm) {
 		fprintf(stderr, "vmm: %s\n", err);
@@ -93,6 +96,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm: cannot register devices\n");
 		vm_destroy(vm);
 		return EXIT_HOST_ERROR;
+	}
+	int platform_rc = pc_platform_register(vm, &opt.platform, err, sizeof(err));
+	if (platform_rc < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		vm_destroy(vm);
+		return platform_rc == -2 ? EXIT_USAGE : EXIT_HOST_ERROR;
 	}
 	/* After the guest loaded: a bad guest is reported before a bad disk. */
 	int disk_rc = disk_device_attach(vm, opt.disk, opt.disk_read_only, err, sizeof(err));

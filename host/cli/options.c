@@ -39,12 +39,15 @@ static void usage(FILE *out)
 		"  -screendump FILE  write the final screen's 25 text lines (UTF-8) when the guest stops\n"
 		"  -sandbox MODE     seccomp sandbox after setup (default: " SANDBOX_DEFAULT_NAME "): on (a forbidden\n"
 		"                    system call stops vmm, exit status 122), log (the kernel logs it), off\n"
+		"  -irqchip WHO      who emulates the 8259 PICs and 8254 PIT: user (vmm, default) or\n"
+		"                    kernel (KVM's in-kernel chips; costs milliseconds at every exit)\n"
 		"  -v                verbose: loader details, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"
 		"Exit status:\n"
 		"  N                the guest's own: EXIT hypercall N; v written to port 0xf4: (v << 1) | 1\n"
-		"  0                the guest halted (hlt), or ESC / its window was closed\n"
+		"  0                the guest halted (hlt with interrupts disabled), or ESC / its\n"
+		"                   window was closed\n"
 		"  1                host error (no KVM, out of memory, ...)\n"
 		"  2                usage error, malformed guest or disk image, disk image in use\n"
 		"  121              guest output lost: stdout failed, not by a closed pipe (wins over\n"
@@ -54,7 +57,8 @@ static void usage(FILE *out)
 		"  124              -timeout elapsed\n"
 		"  125              guest triple fault\n"
 		"  128+N            stopped by signal N\n"
-		"  119, 120         reserved (gdb kill, guest-requested reset): not implemented yet\n");
+		"  120              the guest asked for a reset (vmm never reboots)\n"
+		"  119              reserved (gdb kill): not implemented yet\n");
 }
 
 int parse_size(const char *s, uint64_t *out)
@@ -126,6 +130,7 @@ enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OP
        OPT_TIMEOUT, OPT_STATS, OPT_NO_IO_FASTPATH, OPT_HELP, OPT_VERSION, OPT_NO_HVA };
 enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
 enum { OPT_SANDBOX = 768 };
+enum { OPT_IRQCHIP = 1024, OPT_SERIAL, OPT_RTC };
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
 {
@@ -147,6 +152,9 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		{ "screenshot", required_argument, NULL, OPT_SCREENSHOT },
 		{ "screendump", required_argument, NULL, OPT_SCREENDUMP },
 		{ "sandbox", required_argument, NULL, OPT_SANDBOX },
+		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
+		{ "serial", required_argument, NULL, OPT_SERIAL },
+		{ "rtc", required_argument, NULL, OPT_RTC },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -206,6 +214,16 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			if (sandbox_mode_parse(optarg, &opt->sandbox) < 0)
 				return bad(status, "unknown -sandbox '%s': use on, log or off", optarg);
 			break;
+		case OPT_IRQCHIP:
+			if (strcmp(optarg, "user") == 0)
+				opt->irqchip = IRQCHIP_USER;
+			else if (strcmp(optarg, "kernel") == 0)
+				opt->irqchip = IRQCHIP_KERNEL;
+			else
+				return bad(status, "unknown -irqchip '%s': use user or kernel", optarg);
+			break;
+		case OPT_SERIAL: opt->platform.serial = optarg; break;
+		case OPT_RTC: opt->platform.rtc_base = optarg; break;
 		case 'v': opt->verbose = true; break;
 		case 'h':
 		case OPT_HELP:

@@ -6,13 +6,16 @@
 #include <stdint.h>
 
 #include "display.h"
+#include "irq.h"
 #include "loader.h"
+#include "pc_platform.h"
 #include "sandbox.h"
 #include "vga.h"
 
 /* vmm's exit statuses besides the guest's own (documented in --help). */
 #define EXIT_HOST_ERROR   1   /* KVM unavailable, out of memory, ... */
 #define EXIT_USAGE        2   /* bad option, malformed guest or disk image */
+#define EXIT_GUEST_RESET  120 /* the guest asked for a reset: vmm never reboots */
 #define EXIT_OUTPUT_LOST  121 /* guest output lost: stdout failed (not EPIPE) */
 #define EXIT_SANDBOX      122 /* a syscall outside the seccomp allow-list */
 #define EXIT_KVM_ERROR    123 /* KVM internal error or failed entry */
@@ -36,6 +39,8 @@ struct options {
 	enum display_kind display;
 	const char *screenshot, *screendump;
 	enum sandbox_mode sandbox; /* -sandbox on|log|off (issue 9) */
+	enum irqchip_kind irqchip; /* -irqchip user|kernel */
+	struct platform_config platform; /* -serial, -rtc */
 };
 
 /* Returns -1 when vmm should exit with *status (usage error, --help, --version). */

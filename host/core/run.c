@@ -3,6 +3,12 @@
  * port or MMIO bus (no device logic here), and the stop protocol: whoever
  * wants the guest stopped sets immediate_exit and signals the vCPU thread,
  * which makes KVM_RUN return at once (never pthread_cancel).
+ *
+ * Between two KVM_RUNs the loop also runs what came due: event hooks posted
+ * by other threads (events.h), device timers (vm_timer.h), and the
+ * injection of a pending interrupt (irq.h). A `hlt` with interrupts enabled
+ * waits here for the next interrupt, as on hardware; with interrupts
+ * disabled nothing can wake it, and the run ends with status 0.
  */
 #include <errno.h>
 #include <signal.h>
@@ -14,8 +20,12 @@
 #include "console.h"
 #include "vm.h"
 
-#define SIG_VCPU_KICK SIGUSR1
 #define CONSOLE_FLUSH_INTERVAL_NS 50000000ull /* 50 ms */
+
+/* The vCPU thread's run area, for the kick handler (which runs on that
+ * thread): setting immediate_exit there makes a KVM_RUN about to start
+ * return at once, so a kick that lands just before KVM_RUN is not lost. */
+static _Thread_local struct kvm_run *kicked_run;
 
 static uint64_t now_ns(void)
 {
@@ -46,8 +56,7 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason reason, int status)
 		return; /* an earlier stop wins */
 	vm->exit_status = status;
 	vm->run->immediate_exit = 1;
-	if (atomic_load(&vm->vcpu_running) && !pthread_equal(pthread_self(), vm->vcpu_thread))
-		pthread_kill(vm->vcpu_thread, SIG_VCPU_KICK);
+	vm_wake_vcpu(vm); /* out of KVM_RUN or out of hlt's wait */
 }
 
 static void report_unclaimed_port(struct vm *vm, uint16_t port, bool is_write)
@@ -120,8 +129,18 @@ static bool handle_exit(struct vm *vm)
 		handle_mmio(vm);
 		return true;
 	case KVM_EXIT_HLT:
-		vm_request_stop(vm, STOP_HALT, 0);
-		return false;
+		/* Only the user-space irqchip gets here (KVM's own waits in the
+		 * kernel). IF=0: no interrupt can end this hlt (vmm has no NMI
+		 * source), so the guest is done. IF=1: wait for an interrupt. */
+		if (!run->if_flag) {
+			vm_request_stop(vm, STOP_HALT, 0);
+			return false;
+		}
+		vm->halted = true;
+		vm->stats.halts++;
+		return true;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		return true; /* the loop injects the pending interrupt */
 	case KVM_EXIT_SHUTDOWN:
 		fprintf(stderr, "vmm: guest triple fault\n");
 		vm_dump_regs(vm);
@@ -153,19 +172,66 @@ static bool handle_exit(struct vm *vm)
 /* Set by SIGINT/SIGTERM/SIGHUP; the waiting thread turns it into a stop. */
 static volatile sig_atomic_t user_signal;
 
+/*
+ * With KVM's in-kernel irqchip a hlt never reaches vmm: the vCPU sleeps in
+ * the kernel. The main thread kicks it every CONSOLE_FLUSH_INTERVAL_NS; a
+ * vCPU found halted with IF=0 can never wake, so the run ends as a hlt does
+ * with the user-space irqchip.
+ */
+static void check_kernel_halt(struct vm *vm)
+{
+	struct kvm_mp_state mp;
+	struct kvm_regs regs;
+	if (ioctl(vm->vcpu_fd, KVM_GET_MP_STATE, &mp) == 0 && mp.mp_state == KVM_MP_STATE_HALTED &&
+	    vm_get_regs(vm, &regs) == 0 && !(regs.rflags & 0x200))
+		vm_request_stop(vm, STOP_HALT, 0);
+}
+
+/*
+ * What runs between two KVM_RUNs: posted events, due timers, and the wait of
+ * a halted vCPU. Returns false while the vCPU must stay out of the guest.
+ */
+static bool ready_to_enter(struct vm *vm)
+{
+	vm_run_event_hooks(vm);
+	uint64_t next_timer = vm_timers_run_due(vm);
+	if (vm->halted) {
+		if (!irq_pending(vm)) {
+			vm_wait_for_event(vm, next_timer);
+			return false;
+		}
+		vm->halted = false;
+	}
+	if (irq_before_run(vm) < 0) {
+		vm_request_stop(vm, STOP_HOST_ERROR, 0);
+		return false;
+	}
+	return true;
+}
+
 static void *vcpu_thread_main(void *arg)
 {
 	struct vm *vm = arg;
+	kicked_run = vm->run;
+	vm_timers_thread_start(vm);
 	uint64_t t = now_ns();
 	while (atomic_load(&vm->stop_reason) == STOP_NONE) {
+		if (!ready_to_enter(vm))
+			continue;
 		vm->sregs_in_run = false;
 		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		uint64_t t_exit = now_ns();
 		vm->stats.guest_ns += t_exit - t;
+		/* A kick's immediate_exit has done its job. A stop request sets
+		 * stop_reason before immediate_exit, so clearing it here never
+		 * hides a stop: the loop condition sees stop_reason. */
+		vm->run->immediate_exit = 0;
 		if (rc < 0) {
 			if (errno != EINTR && errno != EAGAIN) {
 				fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(errno));
 				vm_request_stop(vm, STOP_HOST_ERROR, 0);
+			} else if (vm->cfg.irqchip == IRQCHIP_KERNEL) {
+				check_kernel_halt(vm);
 			}
 		} else {
 			/* Queued writes happened before this exit: replay them first. */
@@ -180,6 +246,8 @@ static void *vcpu_thread_main(void *arg)
 		vm->stats.vmm_ns += t - t_exit;
 	}
 	vm_drain_coalesced(vm); /* writes queued before a stop are not lost */
+	vm_timers_thread_stop(vm);
+	kicked_run = NULL;
 	pthread_mutex_lock(&vm->wait_lock);
 	atomic_store(&vm->vcpu_running, false);
 	pthread_cond_signal(&vm->vcpu_done);
@@ -189,7 +257,9 @@ static void *vcpu_thread_main(void *arg)
 
 static void kick_handler(int sig)
 {
-	(void)sig; /* only here to interrupt KVM_RUN */
+	(void)sig;
+	if (kicked_run)
+		kicked_run->immediate_exit = 1;
 }
 
 static void user_signal_handler(int sig)
@@ -214,7 +284,7 @@ static void run_stop_hooks(struct vm *vm)
 
 enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 {
-	install_handler(SIG_VCPU_KICK, kick_handler);
+	install_handler(VM_KICK_SIGNAL, kick_handler);
 	install_handler(SIGINT, user_signal_handler);
 	install_handler(SIGTERM, user_signal_handler);
 	install_handler(SIGHUP, user_signal_handler);
@@ -225,6 +295,7 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 	/* A VM may be run again after it stopped (tests do): start afresh. */
 	atomic_store(&vm->stop_reason, STOP_NONE);
 	vm->run->immediate_exit = 0;
+	vm->halted = false;
 
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
@@ -257,6 +328,8 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 			vm_request_stop(vm, STOP_USER, 128 + user_signal);
 		if (deadline && now_ns() >= deadline)
 			vm_request_stop(vm, STOP_TIMEOUT, 0);
+		if (vm->cfg.irqchip == IRQCHIP_KERNEL)
+			vm_wake_vcpu(vm); /* check_kernel_halt() */
 		pthread_mutex_lock(&vm->wait_lock);
 	}
 	pthread_mutex_unlock(&vm->wait_lock);

@@ -53,6 +53,10 @@ static const int base_calls[] = {
 	SCMP_SYS(rseq),             /* each new thread registers glibc's restartable sequences */
 	SCMP_SYS(exit),             /* a thread ends */
 	SCMP_SYS(exit_group),       /* vmm ends */
+	SCMP_SYS(ppoll),            /* an idle hlt waits for the next event (events.c) */
+	SCMP_SYS(timer_create),     /* device timers kick the vCPU thread (vm_timer.c) */
+	SCMP_SYS(timer_settime),    /* ... aimed at the earliest deadline */
+	SCMP_SYS(timer_delete),     /* ... removed when the vCPU thread ends */
 };
 
 /* With a window (SDL's X11 back end, software rendering: what Xvfb showed),
@@ -76,6 +80,9 @@ static const unsigned long allowed_ioctls[] = {
 	KVM_GET_CLOCK,              /* the TIME hypercall */
 	KVM_CHECK_EXTENSION,        /* the disk queue asks for ioeventfd support */
 	KVM_IOEVENTFD,              /* the disk queue's doorbell */
+	KVM_INTERRUPT,              /* the user-space 8259 injects an interrupt (irq.c) */
+	KVM_IRQ_LINE,               /* devices drive KVM's in-kernel 8259 (-irqchip kernel) */
+	KVM_GET_MP_STATE,           /* a halted vCPU with IF=0 ends the run (-irqchip kernel) */
 	TCGETS,                     /* isatty() when stdio first writes to a stream */
 	TCSETSF,                    /* the terminal display puts the tty back */
 };

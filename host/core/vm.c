@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -46,7 +47,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	if (!vm)
 		return fail(vm, err, errlen, "out of memory");
 	vm->cfg = *cfg;
-	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = vm->wake_fd = -1;
 	vm->run = MAP_FAILED;
 	vm->ram = MAP_FAILED;
 	vm->mem_size = cfg->mem_size ? cfg->mem_size : MEM_DEFAULT;
@@ -85,6 +86,20 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	if (add_memslot(vm, 0, 0, LOW_RAM_END) < 0 ||
 	    add_memslot(vm, 1, BIOS_AREA_BASE, vm->mem_size - BIOS_AREA_BASE) < 0)
 		return fail(vm, err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+
+	vm->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (vm->wake_fd < 0)
+		return fail(vm, err, errlen, "eventfd: %s", strerror(errno));
+	/* KVM's own 8259 pair, IOAPIC and 8254, only when asked for: each costs
+	 * milliseconds at exit on a software KVM (docs/devices.md). They must
+	 * exist before the vCPU. */
+	if (cfg->irqchip == IRQCHIP_KERNEL) {
+		struct kvm_pit_config pit = { .flags = 0 };
+		if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0) < 0)
+			return fail(vm, err, errlen, "KVM_CREATE_IRQCHIP: %s", strerror(errno));
+		if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
+			return fail(vm, err, errlen, "KVM_CREATE_PIT2: %s", strerror(errno));
+	}
 
 	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu_fd < 0)
@@ -129,6 +144,8 @@ void vm_destroy(struct vm *vm)
 		munmap(vm->run, vm->run_size);
 	if (vm->vcpu_fd >= 0)
 		close(vm->vcpu_fd);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->ram != MAP_FAILED)

@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "events.h"
+#include "irq.h"
+#include "vm_timer.h"
 #include "vmm/abi.h"
 
 enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_PAGED32, MODE_LONG };
@@ -28,6 +31,7 @@ enum vm_stop_reason {
 	STOP_TRIPLE_FAULT,   /* KVM_EXIT_SHUTDOWN */
 	STOP_KVM_ERROR,      /* internal error, failed entry, unknown exit */
 	STOP_HOST_ERROR,     /* an ioctl of vmm's failed */
+	STOP_RESET,          /* the guest asked for a reset (vmm never reboots) */
 };
 
 struct vm_config {
@@ -37,6 +41,8 @@ struct vm_config {
 	bool no_io_fastpath;
 	/* GVA_TO_HVA answers -EPERM instead of disclosing a host address. */
 	bool no_hva;
+	/* Who emulates the 8259/8254 (irq.h): vmm (default) or KVM. */
+	enum irqchip_kind irqchip;
 };
 
 struct vm;
@@ -46,6 +52,7 @@ typedef int (*hypercall_fn)(struct vm *vm, void *opaque, const struct hc_request
 typedef void (*stop_hook_fn)(struct vm *vm, void *opaque);
 
 #define VM_MAX_STOP_HOOKS 8
+#define VM_MAX_EVENT_HOOKS 8
 #define EXIT_REASONS_TRACKED 64
 
 struct vm_stats {
@@ -55,6 +62,9 @@ struct vm_stats {
 	uint64_t hypercalls, hypercalls_failed;
 	uint64_t guest_ns, vmm_ns;                 /* time in KVM_RUN vs outside */
 	uint64_t coalesced_writes;                 /* replayed from the ring, no exit */
+	uint64_t irq_raised[VM_IRQ_LINES];         /* rising edges per ISA line */
+	uint64_t injected[256];                    /* interrupts injected, per vector */
+	uint64_t halts;                            /* hlt exits that waited for an interrupt */
 };
 
 struct vm {
@@ -96,6 +106,30 @@ struct vm {
 	atomic_bool vcpu_running;
 	pthread_mutex_t wait_lock; /* with vcpu_done: vm_run waits for the vCPU */
 	pthread_cond_t vcpu_done;
+
+	/* Interrupts (irq.c): the user-space controller, if any, and the lines
+	 * as devices last drove them. */
+	const struct irqchip_ops *intc;
+	void *intc_opaque;
+	bool irq_level[VM_IRQ_LINES];
+	atomic_uint irq_ever_unmasked; /* bit n: the guest unmasked line n */
+
+	/* Timers (vm_timer.c): armed ones, earliest first; a POSIX timer kicks
+	 * the vCPU out of KVM_RUN at the earliest deadline. */
+	struct vm_timer *timers;
+	bool posix_timer_created;
+	void *posix_timer; /* timer_t */
+	uint64_t posix_timer_deadline;
+	uint64_t clock_paused_at, clock_paused_total;
+	int vcpu_tid; /* the vCPU thread's id while it runs, else 0 */
+
+	/* Events (events.c): posted by any thread, run on the vCPU thread. */
+	int wake_fd; /* eventfd */
+	atomic_bool event_posted;
+	struct vm_hook event_hooks[VM_MAX_EVENT_HOOKS];
+	int n_event_hooks;
+	/* The guest executed hlt with IF=1 and waits for an interrupt. */
+	bool halted;
 
 	struct vm_stats stats;
 };

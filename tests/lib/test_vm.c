@@ -8,6 +8,7 @@
 #include "console.h"
 #include "console_ports.h"
 #include "hypercall.h"
+#include "pc_platform.h"
 
 struct vm *test_vm_create(uint64_t mem_size)
 {
@@ -18,8 +19,9 @@ struct vm *test_vm_create(uint64_t mem_size)
 		fprintf(stderr, "test_vm_create: %s\n", err);
 		abort();
 	}
+	struct platform_config platform = { 0 };
 	if (debugcon_register(vm) < 0 || debug_exit_register(vm) < 0 || uart_register(vm) < 0 ||
-	    hypercall_register(vm) < 0)
+	    hypercall_register(vm) < 0 || pc_platform_register(vm, &platform, err, sizeof(err)) < 0)
 		abort();
 	return vm;
 }
