@@ -106,7 +106,15 @@ void fuzz_vm_remove_devices(struct vm *vm)
 {
 	for (int i = vm->n_destroy_hooks - 1; i >= 0; i--)
 		vm->destroy_hooks[i].fn(vm, vm->destroy_hooks[i].opaque);
-	vm->n_destroy_hooks = vm->n_stop_hooks = vm->n_stats_hooks = 0;
+	vm->n_destroy_hooks = vm->n_stop_hooks = vm->n_stats_hooks = vm->n_event_hooks = 0;
+	/* The platform's controller, timers and lines went with their devices. */
+	vm->intc = NULL;
+	vm->intc_opaque = NULL;
+	vm->timers = NULL;
+	memset(vm->irq_level, 0, sizeof(vm->irq_level));
+	atomic_store(&vm->irq_ever_unmasked, 0);
+	atomic_store(&vm->event_posted, false);
+	vm->halted = false;
 	vm->pio.count = vm->mmio.count = 0;
 	memset(vm->hypercalls, 0, sizeof(vm->hypercalls));
 	vm->bad_block_reported = false;
