@@ -40,7 +40,10 @@ void vm_post_event(struct vm *vm)
 
 void vm_run_event_hooks(struct vm *vm)
 {
-	if (!atomic_exchange(&vm->event_posted, false))
+	/* A plain load first: this runs at every exit, and nearly always
+	 * finds nothing posted (the exchange is a locked instruction). */
+	if (!atomic_load_explicit(&vm->event_posted, memory_order_relaxed) ||
+	    !atomic_exchange(&vm->event_posted, false))
 		return;
 	for (int i = 0; i < vm->n_event_hooks; i++)
 		vm->event_hooks[i].fn(vm, vm->event_hooks[i].opaque);
