@@ -174,9 +174,10 @@ static volatile sig_atomic_t user_signal;
 
 /*
  * With KVM's in-kernel irqchip a hlt never reaches vmm: the vCPU sleeps in
- * the kernel. The main thread kicks it every CONSOLE_FLUSH_INTERVAL_NS; a
- * vCPU found halted with IF=0 can never wake, so the run ends as a hlt does
- * with the user-space irqchip.
+ * the kernel. The main thread kicks it after 1 ms, 2 ms, 4 ms... and then
+ * every CONSOLE_FLUSH_INTERVAL_NS (a short guest ends without waiting 50 ms;
+ * a long one is checked 20 times a second); a vCPU found halted with IF=0
+ * can never wake, so the run ends as a hlt does with the user-space irqchip.
  */
 static void check_kernel_halt(struct vm *vm)
 {
@@ -313,9 +314,12 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 	uint64_t deadline = deadline_after(timeout_sec);
 	/* Wake up every flush interval (or at the deadline) while the guest runs:
 	 * an idle wait, not a busy one. */
+	uint64_t interval = vm->cfg.irqchip == IRQCHIP_KERNEL ? 1000000 : CONSOLE_FLUSH_INTERVAL_NS;
 	pthread_mutex_lock(&vm->wait_lock);
 	while (atomic_load(&vm->vcpu_running)) {
-		uint64_t wake = now_ns() + CONSOLE_FLUSH_INTERVAL_NS;
+		uint64_t wake = now_ns() + interval;
+		if (interval < CONSOLE_FLUSH_INTERVAL_NS)
+			interval *= 2;
 		if (deadline && deadline < wake)
 			wake = deadline;
 		struct timespec ts = { (time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull) };
