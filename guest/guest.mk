@@ -91,7 +91,8 @@ GUEST_multiboot64_SCRIPT := multiboot64.ld
 GUEST_multiboot64_OUTPUT := -multiboot64.elf
 GUEST_multiboot64_FINISH := --strip-debug -O elf32-i386
 
-GUEST_SDK_LIBRARY := string debugcon serial printf hypercall multiboot_cmdline ata ide_pv ide_queue vga vga_pv
+GUEST_SDK_LIBRARY := string debugcon serial printf hypercall multiboot_cmdline ata ide_pv ide_queue vga vga_pv \
+	idt isr64 isr32 pic pit
 
 .PHONY: guests guests-clean
 
@@ -168,6 +169,10 @@ $(eval $(call GUEST,bench_disk,multiboot))
 $(eval $(call GUEST,test_vga_emul,protected multiboot))
 $(eval $(call GUEST,test_vga_pv,protected multiboot))
 $(eval $(call GUEST,vga_bench,protected))
+# The timer guest (issue 10): long mode runs everywhere; the 32-bit one needs
+# a host that runs a 32-bit iret, which int32_probe finds out.
+$(eval $(call GUEST,timer_test,multiboot64 multiboot))
+$(eval $(call GUEST,int32_probe,protected multiboot))
 
 -include $(shell find $(GUEST_OBJ) -name '*.d' 2>/dev/null)
 

@@ -77,9 +77,33 @@ static inline void cpu_relax(void)
 	__asm__ volatile("pause" : : : "memory");
 }
 
+/* "memory": handlers change variables behind the compiler's back, and code
+ * between cli and sti must stay there. */
 static inline void cli(void)
 {
-	__asm__ volatile("cli");
+	__asm__ volatile("cli" : : : "memory");
+}
+
+static inline void sti(void)
+{
+	__asm__ volatile("sti" : : : "memory");
+}
+
+/* Enables interrupts and waits for the next one. No interrupt can slip in
+ * between the two (sti takes effect after the next instruction), so a check
+ * made with interrupts off, then sti_hlt(), never sleeps past its wake-up.
+ * Returns after the handler, with interrupts on. */
+static inline void sti_hlt(void)
+{
+	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
+/* The time-stamp counter (in every mode: EDX:EAX). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t low, high;
+	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+	return (uint64_t)high << 32 | low;
 }
 
 /* Stop for good: with interrupts off, hlt only wakes on NMI or SMI. */

@@ -1,0 +1,103 @@
+/*
+ * The timer guest: remaps the PIC, programs the PIT at 100 Hz and counts
+ * N ticks of IRQ 0 in an IDT handler while it idles in `sti; hlt`, then
+ * prints "ticks: N". N is the last word of the command line (-append N),
+ * 20 by default.
+ *
+ * Built for multiboot64 (long mode, runs everywhere) and multiboot (32-bit:
+ * needs a host that runs a 32-bit iret). Output is the same under vmm and
+ * QEMU. Exit: status 0 on vmm (the EXIT hypercall); where that call does not
+ * exist (QEMU) main returns 0 and the entry writes it to isa-debug-exit,
+ * status 1. A bad N prints a line and exits with isa-debug-exit value 2
+ * (status 5).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hypercall.h"
+#include "idt.h"
+#include "io.h"
+#include "multiboot.h"
+#include "pic.h"
+#include "pit.h"
+#include "printf.h"
+
+#define TIMER_HZ 100
+#define DEFAULT_TICKS 20
+#define MAX_TICKS 100000
+#define EXIT_BAD_ARGUMENT 2
+
+static volatile uint32_t ticks;
+static uint32_t wanted_ticks;
+
+static void on_timer(struct interrupt_frame *frame)
+{
+	(void)frame;
+	/* Stop the timer at the count we wanted, so a tick that arrives while
+	 * main is printing cannot change what it prints. */
+	if (++ticks == wanted_ticks)
+		pic_mask(0);
+	pic_eoi(0);
+}
+
+/* The word after the kernel's file name (vmm and QEMU put it first), or ""
+ * when there is none: multiboot_last_word alone would return the name. */
+static const char *argument(uint32_t magic, uint32_t info_address, char *buf, size_t size)
+{
+	const struct multiboot_info *info = multiboot_pointer(info_address);
+
+	buf[0] = '\0';
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC || !(info->flags & MULTIBOOT_INFO_CMDLINE))
+		return buf;
+	const char *cmdline = multiboot_pointer(info->cmdline);
+	while (*cmdline == ' ')
+		cmdline++;
+	while (*cmdline && *cmdline != ' ')
+		cmdline++;
+	while (*cmdline == ' ')
+		cmdline++;
+	if (!*cmdline)
+		return buf;
+	return multiboot_last_word(magic, info_address, buf, size);
+}
+
+/* "" gives the default; anything but 1..MAX_TICKS in decimal digits is 0. */
+static uint32_t parse_count(const char *word)
+{
+	uint32_t value = 0;
+
+	if (!*word)
+		return DEFAULT_TICKS;
+	for (; *word; word++) {
+		if (*word < '0' || *word > '9' || value > MAX_TICKS)
+			return 0;
+		value = value * 10 + (uint32_t)(*word - '0');
+	}
+	return value <= MAX_TICKS ? value : 0;
+}
+
+int main(uint32_t magic, uint32_t info_address)
+{
+	char word[16];
+
+	wanted_ticks = parse_count(argument(magic, info_address, word, sizeof(word)));
+	if (wanted_ticks == 0) {
+		printf("timer_test: bad tick count '%s' (want 1..%u)\n", word, MAX_TICKS);
+		return EXIT_BAD_ARGUMENT;
+	}
+
+	idt_install();
+	idt_set_handler(PIC_IRQ_VECTOR(0), on_timer);
+	pic_remap(PIC_MASTER_VECTOR, PIC_SLAVE_VECTOR);
+	pit_start_periodic(TIMER_HZ, PIT_MODE_RATE_GENERATOR);
+	pic_unmask(0);
+
+	/* Check with interrupts off, then sleep: sti_hlt cannot miss the tick
+	 * that would end the loop. */
+	while (ticks < wanted_ticks)
+		sti_hlt(), cli();
+
+	printf("ticks: %u\n", (unsigned)ticks);
+	hc_exit(0);
+	return 0;
+}
