@@ -169,6 +169,8 @@ $(eval $(call GUEST,bench_disk,multiboot))
 $(eval $(call GUEST,test_vga_emul,protected multiboot))
 $(eval $(call GUEST,test_vga_pv,protected multiboot))
 $(eval $(call GUEST,vga_bench,protected))
+# PCI configuration space as a kernel's probe sees it (issue 10).
+$(eval $(call GUEST,pci_scan,multiboot))
 # The timer guest (issue 10): long mode runs everywhere; the 32-bit one needs
 # a host that runs a 32-bit iret, which int32_probe finds out.
 $(eval $(call GUEST,timer_test,multiboot64 multiboot))

@@ -1,5 +1,6 @@
 #include "bus.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void bus_init(struct bus *bus, const char *kind)
@@ -39,6 +40,15 @@ static uint64_t all_ones(unsigned size)
 	return size >= 8 ? UINT64_MAX : (UINT64_C(1) << (size * 8)) - 1;
 }
 
+/* Out of line: bus_access only tests the flag. */
+static void report_first_use(const struct bus *bus, struct bus_range *r)
+{
+	r->used = true;
+	if (bus->report_first_use)
+		fprintf(stderr, "vmm: guest uses %s (%s 0x%llx)\n", r->name, bus->kind,
+			(unsigned long long)r->base);
+}
+
 bool bus_access(struct bus *bus, uint64_t addr, bool is_write, unsigned size,
 		uint64_t *value, bool count_exit)
 {
@@ -50,6 +60,8 @@ bool bus_access(struct bus *bus, uint64_t addr, bool is_write, unsigned size,
 	}
 	if (count_exit)
 		r->exits++;
+	if (!r->used)
+		report_first_use(bus, r);
 	if (is_write) {
 		if (r->ops->write)
 			r->ops->write(r->opaque, addr - r->base, size, *value & all_ones(size));

@@ -21,12 +21,15 @@ struct bus_range {
 	const struct io_ops *ops;
 	void *opaque;
 	uint64_t exits; /* exits this range handled, for -stats */
+	bool used;      /* the guest has touched it (-v names it once) */
 };
 
 #define BUS_MAX_RANGES 32
 
 struct bus {
 	const char *kind; /* "port" or "mmio", for messages */
+	/* -v: name each device at the guest's first access to it, once. */
+	bool report_first_use;
 	struct bus_range ranges[BUS_MAX_RANGES];
 	int count;
 };
@@ -41,6 +44,8 @@ struct bus_range *bus_find(struct bus *bus, uint64_t addr);
  * Performs one access. Returns false if no device claims addr; then reads
  * give all ones and writes are dropped. Counts one exit on the range unless
  * count_exit is false (the elements of one string I/O share a single exit).
+ * The first access to a range prints "vmm: guest uses NAME (KIND 0xBASE)"
+ * when report_first_use is set.
  */
 bool bus_access(struct bus *bus, uint64_t addr, bool is_write, unsigned size,
 		uint64_t *value, bool count_exit);

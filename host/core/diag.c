@@ -60,6 +60,40 @@ static void print_bus_stats(const struct bus *bus)
 	}
 }
 
+/* The ISA lines' usual owners on a PC, to make the -stats lines readable. */
+static const char *irq_line_name(unsigned irq)
+{
+	switch (irq) {
+	case 0: return "timer";
+	case 1: return "keyboard";
+	case 4: return "com1";
+	case 8: return "rtc";
+	case 12: return "mouse";
+	case 14: return "ata";
+	default: return "";
+	}
+}
+
+/* Interrupts: only the lines and vectors that were used. */
+static void print_irq_stats(const struct vm *vm)
+{
+	const struct vm_stats *st = &vm->stats;
+	for (unsigned i = 0; i < VM_IRQ_LINES; i++)
+		if (st->irq_raised[i])
+			fprintf(stderr, "  irq %-2u %-9s raised %12llu\n", i, irq_line_name(i),
+				(unsigned long long)st->irq_raised[i]);
+	for (unsigned v = 0; v < 256; v++)
+		if (st->injected[v])
+			fprintf(stderr, "  vector 0x%02x injected %12llu\n", v,
+				(unsigned long long)st->injected[v]);
+	if (st->halts)
+		fprintf(stderr, "  hlt waits %llu\n", (unsigned long long)st->halts);
+	/* KVM's PIT raises line 0 and its PIC injects without telling vmm. */
+	if (vm_irqchip_kind(vm) == IRQCHIP_KERNEL)
+		fprintf(stderr, "  interrupts: KVM's chips (-irqchip kernel) inject and halt unseen;"
+				" counted only lines vmm's devices raised\n");
+}
+
 void vm_print_stats(struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
@@ -70,6 +104,7 @@ void vm_print_stats(struct vm *vm)
 				(unsigned long long)st->by_reason[i]);
 	print_bus_stats(&vm->pio);
 	print_bus_stats(&vm->mmio);
+	print_irq_stats(vm);
 	if (st->coalesced_writes)
 		fprintf(stderr, "  coalesced writes %llu (no exit each)\n",
 			(unsigned long long)st->coalesced_writes);

@@ -53,6 +53,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	vm->mem_size = cfg->mem_size ? cfg->mem_size : MEM_DEFAULT;
 	bus_init(&vm->pio, "port");
 	bus_init(&vm->mmio, "mmio");
+	vm->pio.report_first_use = vm->mmio.report_first_use = cfg->verbose;
 
 	if (vm->mem_size < MEM_MIN || vm->mem_size > MEM_MAX || vm->mem_size % 4096)
 		return fail(vm, err, errlen, "memory size %llu is outside 2 MiB..3 GiB or not page aligned",

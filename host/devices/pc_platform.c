@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "pci_host.h"
+#include "system_control.h"
 #include "vm.h"
 
 int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char *err,
@@ -12,6 +14,12 @@ int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char 
 	/* KVM emulates the 8259 pair and the 8254 itself with -irqchip kernel. */
 	if (vm_irqchip_kind(vm) == IRQCHIP_USER) {
 		/* i8259, i8254: registered here */
+	}
+	/* PCI configuration ports with the host bridge and the 0xCF9 reset
+	 * register; port 0x92 (fast A20, reset). */
+	if (pci_host_register(vm) < 0 || port92_register(vm) < 0) {
+		snprintf(err, errlen, "cannot register the PCI host bridge or port 0x92");
+		return -1;
 	}
 	(void)vm;
 	(void)err;
