@@ -1,8 +1,9 @@
 /*
  * Puts the vCPU into one of the four modes a flat binary can start in, the
- * way dpw/kvm-hello-world does, but with the GDT and page tables in vmm's
- * reserved region (layout.h) instead of next to the guest image.
+ * way dpw/kvm-hello-world does, but with the GDT and page tables in a block
+ * that vm_ram_cpu_tables() places where the image is not (guest_ram.h).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "layout.h"
@@ -49,9 +50,9 @@ static uint64_t gdt_descriptor(const struct kvm_segment *s)
 
 /* Writes the GDT that matches the segments loaded below, so a guest that
  * reloads a selector (or takes an interrupt) gets the same segment back. */
-static void write_gdt(struct vm *vm, struct kvm_sregs *sregs)
+static void write_gdt(struct vm *vm, uint64_t tables, struct kvm_sregs *sregs)
 {
-	uint64_t *gdt = (uint64_t *)(vm->ram + GDT_ADDR);
+	uint64_t *gdt = (uint64_t *)(vm->ram + tables + CPU_TABLES_GDT);
 	struct kvm_segment code32 = flat_segment(SEL_CODE32, true, false);
 	struct kvm_segment data = flat_segment(SEL_DATA, false, false);
 	struct kvm_segment code64 = flat_segment(SEL_CODE64, true, true);
@@ -59,7 +60,7 @@ static void write_gdt(struct vm *vm, struct kvm_sregs *sregs)
 	gdt[SEL_CODE32 / 8] = gdt_descriptor(&code32);
 	gdt[SEL_DATA / 8] = gdt_descriptor(&data);
 	gdt[SEL_CODE64 / 8] = gdt_descriptor(&code64);
-	sregs->gdt.base = GDT_ADDR;
+	sregs->gdt.base = tables + CPU_TABLES_GDT;
 	sregs->gdt.limit = 4 * 8 - 1;
 }
 
@@ -71,9 +72,9 @@ static void load_flat_segments(struct kvm_sregs *sregs, bool long64)
 }
 
 /* Page directory of 4 MiB pages identity-mapping RAM (CR4.PSE). */
-static void build_paged32_tables(struct vm *vm)
+static void build_paged32_tables(struct vm *vm, uint64_t tables)
 {
-	uint32_t *pd = (uint32_t *)(vm->ram + PD32_ADDR);
+	uint32_t *pd = (uint32_t *)(vm->ram + tables + CPU_TABLES_PD32);
 	memset(pd, 0, 4096);
 	for (uint64_t addr = 0, i = 0; addr < vm->mem_size; addr += 4ull << 20, i++)
 		pd[i] = (uint32_t)(addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE);
@@ -81,17 +82,18 @@ static void build_paged32_tables(struct vm *vm)
 
 /* PML4 -> PDPT -> PDs of 2 MiB pages, identity-mapping RAM rounded up to whole
  * GiB (at least the first GiB, so the VGA window and BIOS area are mapped). */
-static void build_long_tables(struct vm *vm)
+static void build_long_tables(struct vm *vm, uint64_t tables)
 {
-	uint64_t *pml4 = (uint64_t *)(vm->ram + PML4_ADDR);
-	uint64_t *pdpt = (uint64_t *)(vm->ram + PDPT_ADDR);
+	const uint64_t pd64 = tables + CPU_TABLES_PD64;
+	uint64_t *pml4 = (uint64_t *)(vm->ram + tables + CPU_TABLES_PML4);
+	uint64_t *pdpt = (uint64_t *)(vm->ram + tables + CPU_TABLES_PDPT);
 	uint64_t gib = (vm->mem_size + (1ull << 30) - 1) >> 30;
 	memset(pml4, 0, 4096);
 	memset(pdpt, 0, 4096);
-	pml4[0] = PDPT_ADDR | PTE_PRESENT | PTE_WRITE;
+	pml4[0] = (tables + CPU_TABLES_PDPT) | PTE_PRESENT | PTE_WRITE;
 	for (uint64_t g = 0; g < gib; g++) {
-		uint64_t *pd = (uint64_t *)(vm->ram + PD64_ADDR + g * 4096);
-		pdpt[g] = (PD64_ADDR + g * 4096) | PTE_PRESENT | PTE_WRITE;
+		uint64_t *pd = (uint64_t *)(vm->ram + pd64 + g * 4096);
+		pdpt[g] = (pd64 + g * 4096) | PTE_PRESENT | PTE_WRITE;
 		for (uint64_t i = 0; i < 512; i++)
 			pd[i] = ((g << 30) + (i << 21)) | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
 	}
@@ -115,22 +117,30 @@ int vm_setup_cpu(struct vm *vm, enum cpu_mode mode, uint64_t entry, uint64_t sta
 			data[i]->base = 0;
 		}
 		regs.rip = entry - sregs.cs.base;
-		regs.rsp = stack; /* 0: the top of the first 64 KiB */
+		/* SS = 0, a 16-bit stack: real mode uses SP, the low 16 bits (0
+		 * wraps to the top of the first 64 KiB); the upper half of ESP is
+		 * kept for a guest that switches to protected mode itself. */
+		regs.rsp = stack;
 	} else {
-		write_gdt(vm, &sregs);
+		uint64_t tables;
+		if (vm_ram_cpu_tables(vm, &tables) < 0) {
+			errno = ENOMEM; /* no free guest RAM for them */
+			return -1;
+		}
+		write_gdt(vm, tables, &sregs);
 		load_flat_segments(&sregs, mode == MODE_LONG);
 		sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE;
 		/* Compilers emit SSE even in freestanding code: enable it. */
 		sregs.cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT;
 		sregs.efer = 0;
 		if (mode == MODE_PAGED32) {
-			build_paged32_tables(vm);
-			sregs.cr3 = PD32_ADDR;
+			build_paged32_tables(vm, tables);
+			sregs.cr3 = tables + CPU_TABLES_PD32;
 			sregs.cr4 |= CR4_PSE;
 			sregs.cr0 |= CR0_PG | CR0_WP;
 		} else if (mode == MODE_LONG) {
-			build_long_tables(vm);
-			sregs.cr3 = PML4_ADDR;
+			build_long_tables(vm, tables);
+			sregs.cr3 = tables + CPU_TABLES_PML4;
 			sregs.cr4 |= CR4_PAE;
 			sregs.cr0 |= CR0_PG | CR0_WP;
 			sregs.efer = EFER_LME | EFER_LMA;

@@ -278,16 +278,3 @@ void vm_drain_coalesced(struct vm *vm)
 				      memory_order_release);
 	}
 }
-
-int vm_memmap(const struct vm *vm, struct hc_memmap_entry *out, int max)
-{
-	const struct hc_memmap_entry map[] = {
-		{ 0, LOW_RAM_END, HC_MEM_USABLE, 0 },
-		{ BIOS_AREA_BASE, HIGH_RAM_BASE - BIOS_AREA_BASE, HC_MEM_RESERVED, 0 },
-		{ HIGH_RAM_BASE, vm->mem_size - HIGH_RAM_BASE, HC_MEM_USABLE, 0 },
-	};
-	int n = (int)(sizeof(map) / sizeof(map[0]));
-	for (int i = 0; i < n && i < max; i++)
-		out[i] = map[i];
-	return n;
-}

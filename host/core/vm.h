@@ -15,6 +15,7 @@
 
 #include "bus.h"
 #include "events.h"
+#include "guest_ram.h"
 #include "irq.h"
 #include "vm_timer.h"
 #include "vmm/abi.h"
@@ -80,6 +81,8 @@ struct vm {
 	bool sregs_in_run;
 	uint8_t *ram;        /* host mapping of guest-physical [0, mem_size) */
 	uint64_t mem_size;
+	/* Who uses which RAM: the image, vmm's own structures (guest_ram.h). */
+	struct guest_ram_use ram_use;
 
 	struct bus pio, mmio;
 	struct {
@@ -193,7 +196,9 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec);
 /* Asks the VM to stop; callable from any thread or a device handler. */
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason, int status);
 
-/* Memory map as the guest sees it (e820 style). Returns the entry count. */
+/* Memory map as the guest sees it (e820 style), from the records of
+ * guest_ram.h: vmm's ranges reserved, the image's usable. Returns the entry
+ * count, which may exceed max (only max entries are written). */
 int vm_memmap(const struct vm *vm, struct hc_memmap_entry *out, int max);
 
 /* Prints the registers to stderr (after a fault). */

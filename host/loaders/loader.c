@@ -1,27 +1,16 @@
+/* Format detection, refusals, the entry point and the stack: everything
+ * between the format loaders (formats.h) and a vCPU ready to start. */
 #include "loader.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "formats.h"
+#include "guest_ram.h"
 #include "layout.h"
 
 #define REAL_MODE_LIMIT 0x100000ull
-/* One pread at most this long: Linux moves at most ~2 GiB per call anyway. */
-#define READ_CHUNK (1ull << 30)
-
-int load_error(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 const char *guest_format_name(enum guest_format f)
 {
@@ -29,114 +18,35 @@ const char *guest_format_name(enum guest_format f)
 	return names[f];
 }
 
-uint8_t *image_place(struct vm *vm, uint64_t gpa, uint64_t size, char *err, size_t errlen)
+/*
+ * Formats QEMU or firmware boot and vmm does not: say so instead of running
+ * the file as a flat binary that dies in its first instructions. Unless -mode
+ * or -load declared the file a flat binary (its first bytes may be "MZ" by
+ * chance: dec bp; pop dx).
+ */
+static const char *refused_format(const uint8_t *head, size_t len)
 {
-	uint64_t end = gpa + size;
-	if (end < gpa || end > vm->mem_size - STACK_RESERVE) {
-		load_error(err, errlen,
-			   "image range 0x%llx-0x%llx does not fit in RAM below the stack (RAM is %llu MiB)",
-			   (unsigned long long)gpa, (unsigned long long)end,
-			   (unsigned long long)(vm->mem_size >> 20));
-		return NULL;
-	}
-	if (gpa < HIGH_RAM_BASE && end > VGA_WINDOW_BASE) {
-		load_error(err, errlen,
-			   "image range 0x%llx-0x%llx overlaps 0xa0000-0xfffff (VGA window and vmm's reserved area)",
-			   (unsigned long long)gpa, (unsigned long long)end);
-		return NULL;
-	}
-	return vm->ram + gpa;
-}
-
-int image_read(const struct image_source *src, uint64_t off, void *dst, uint64_t len, char *err,
-	       size_t errlen)
-{
-	if (src->mem) {
-		memcpy(dst, src->mem + off, len);
-		return 0;
-	}
-	uint8_t *p = dst;
-	while (len > 0) {
-		size_t chunk = len > READ_CHUNK ? READ_CHUNK : (size_t)len;
-		ssize_t n = pread(src->fd, p, chunk, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return load_error(err, errlen, "cannot read the image: %s", strerror(errno));
-		if (n == 0)
-			return load_error(err, errlen, "the file became shorter while vmm loaded it");
-		p += n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
-static const char *file_kind(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "of an unknown kind";
-}
-
-int guest_file_open(const char *path, struct image_source *src, char *err, size_t errlen)
-{
-	/* O_NONBLOCK: opening a FIFO would wait for a writer, forever. The type
-	 * is then checked on the descriptor, so the file checked is the file
-	 * read. (On a regular file O_NONBLOCK changes nothing.) */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0) {
-		int e = errno;
-		/* A socket cannot be opened at all (ENXIO): say what it is. */
-		if (e == ENXIO && stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-			return load_error(err, errlen, "%s is not a regular file but %s", path,
-					  file_kind(st.st_mode));
-		return load_error(err, errlen, "cannot open %s: %s", path, strerror(e));
-	}
-	int rc = 0;
-	if (fstat(fd, &st) < 0)
-		rc = load_error(err, errlen, "cannot read %s: %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		rc = load_error(err, errlen, "%s is not a regular file but %s", path, file_kind(st.st_mode));
-	else if (st.st_size == 0)
-		rc = load_error(err, errlen, "%s is empty", path);
-	if (rc < 0) {
-		close(fd);
-		return -1;
-	}
-	*src = (struct image_source){ .size = (uint64_t)st.st_size, .mem = NULL, .fd = fd };
-	return 0;
-}
-
-void guest_file_close(struct image_source *src)
-{
-	if (!src->mem && src->fd >= 0)
-		close(src->fd);
-	src->fd = -1;
+	/* The Linux x86 boot protocol: "HdrS" at 0x202 (Documentation/x86/boot.rst).
+	 * A bzImage with an EFI stub also starts with "MZ": test this first. */
+	if (len >= 0x206 && memcmp(head + 0x202, "HdrS", 4) == 0)
+		return "Linux boot protocol image: not supported (vmm boots Multiboot, ELF and flat binaries)";
+	if (len >= 2 && memcmp(head, "MZ", 2) == 0)
+		return "PE/MZ executable (DOS, Windows or UEFI program): not supported";
+	return NULL;
 }
 
 /*
- * The entry point must lie where a loader can have put code: in RAM, outside
- * 0xa0000-0xfffff (the VGA window and vmm's own GDT, page tables and boot
- * information: image_place() never loads there), and below 1 MiB in real
- * mode. Checked once here for every format, whether the entry came from the
- * file or from -entry, before the vCPU is set up: nothing runs.
+ * The entry point must lie where a loader can have put code: in RAM (not the
+ * VGA window), and below 1 MiB in real mode. Checked once here for every
+ * format, whether the entry came from the file or from -entry, before the
+ * vCPU is set up: nothing runs.
  */
 static int check_entry(struct vm *vm, const struct load_result *res, char *err, size_t errlen)
 {
 	unsigned long long entry = res->entry;
-	if (entry >= VGA_WINDOW_BASE && entry < HIGH_RAM_BASE)
+	if (entry >= VGA_WINDOW_BASE && entry < VGA_WINDOW_END)
 		return load_error(err, errlen,
-				  "entry point 0x%llx is in 0xa0000-0xfffff (VGA window and vmm's reserved area), where nothing is loaded",
+				  "entry point 0x%llx is in the VGA window 0xa0000-0xbffff, which is not RAM",
 				  entry);
 	if (!vm_gpa_ptr(vm, entry, 1))
 		return load_error(err, errlen, "entry point 0x%llx is outside guest RAM (0-0x%llx)", entry,
@@ -144,6 +54,34 @@ static int check_entry(struct vm *vm, const struct load_result *res, char *err, 
 	if (res->mode == MODE_REAL && entry >= REAL_MODE_LIMIT)
 		return load_error(err, errlen, "real-mode entry 0x%llx is above 1 MiB", entry);
 	return 0;
+}
+
+/*
+ * -stack: the initial RSP in every mode. Its top must be RAM: the first push
+ * writes just below it. (In real mode SS = 0 and SP is its low 16 bits; the
+ * full value is what a guest keeps after switching to protected mode.) The
+ * 64 KiB below it are recorded as the guest's, so that vmm's structures are
+ * placed elsewhere.
+ */
+static int claim_stack(struct vm *vm, uint64_t stack, char *err, size_t errlen)
+{
+	if (stack == 0 || !vm_gpa_ptr(vm, stack - 1, 1))
+		return load_error(err, errlen,
+				  "-stack 0x%llx: the stack must start in guest RAM (0x1-0x%llx, not the VGA window 0xa0001-0xc0000)",
+				  (unsigned long long)stack, (unsigned long long)vm->mem_size);
+	uint64_t floor = stack > VGA_WINDOW_END ? VGA_WINDOW_END : 0;
+	uint64_t base = stack - floor > STACK_RESERVE ? stack - STACK_RESERVE : floor;
+	vm_ram_claim(vm, base, stack - base, RAM_GUEST, "stack");
+	return 0;
+}
+
+static void report_placement(struct vm *vm)
+{
+	for (int i = 0; i < vm->ram_use.n; i++) {
+		const struct ram_range *r = &vm->ram_use.ranges[i];
+		fprintf(stderr, "vmm: guest RAM 0x%llx-0x%llx: %s%s\n", (unsigned long long)r->base,
+			(unsigned long long)r->end - 1, r->what, r->owner == RAM_VMM ? " (vmm's, reserved)" : "");
+	}
 }
 
 int guest_load_source(struct vm *vm, const struct image_source *src, const struct load_options *opt,
@@ -154,6 +92,10 @@ int guest_load_source(struct vm *vm, const struct image_source *src, const struc
 	uint8_t head[IMAGE_HEAD_SIZE];
 	size_t head_len = src->size < sizeof(head) ? (size_t)src->size : sizeof(head);
 	if (image_read(src, 0, head, head_len, err, errlen) < 0)
+		return -1;
+	/* A new guest: forget what a previous load placed. */
+	vm_ram_reset(vm);
+	if (opt->stack_set && claim_stack(vm, opt->stack, err, errlen) < 0)
 		return -1;
 
 	long bad_checksum_at;
@@ -166,27 +108,40 @@ int guest_load_source(struct vm *vm, const struct image_source *src, const struc
 		return load_error(err, errlen,
 				  "Multiboot header at offset 0x%lx: bad checksum (not a Multiboot kernel? give -mode to load it as a flat binary or ELF)",
 				  bad_checksum_at);
+	const char *refusal = refused_format(head, head_len);
 	int rc;
+	*res = (struct load_result){ 0 };
 	if (mb >= 0) {
 		rc = load_multiboot(vm, src, head, head_len, mb, opt, res, err, errlen);
 	} else if (is_elf(head, head_len)) {
 		rc = load_elf(vm, src, res, err, errlen);
 		res->mode = res->format == FORMAT_ELF64 ? MODE_LONG : MODE_PROTECTED;
+	} else if (refusal && !opt->ignore_bad_multiboot) {
+		rc = load_error(err, errlen, "%s", refusal);
 	} else {
 		rc = load_flat(vm, src, opt, res, err, errlen);
 	}
 	if (rc < 0)
 		return rc;
+	if (!res->file_entry)
+		res->file_entry = res->entry;
+	/* -entry is physical; an address inside an ELF segment's virtual range
+	 * is translated as e_entry is. */
 	if (opt->entry_set)
-		res->entry = opt->entry;
+		res->entry = res->elf_segments ? elf_virt_to_phys(src, opt->entry) : opt->entry;
 	if (check_entry(vm, res, err, errlen) < 0)
 		return -1;
-	/* Real mode: SP = 0 wraps to the top of the first 64 KiB, with SS = 0
-	 * so that -m16 C code (which assumes SS == DS) works. Elsewhere the
-	 * stack starts at the top of RAM. */
-	uint64_t stack = res->mode == MODE_REAL ? 0 : vm->mem_size;
-	if (vm_setup_cpu(vm, res->mode, res->entry, stack) < 0)
+	/* Real mode: REAL_MODE_STACK (layout.h). Elsewhere the top of RAM. */
+	res->stack = opt->stack_set ? opt->stack : res->mode == MODE_REAL ? REAL_MODE_STACK : vm->mem_size;
+	if (res->mode != MODE_REAL) {
+		uint64_t tables;
+		if (vm_ram_cpu_tables(vm, &tables) < 0)
+			return load_error(err, errlen, "no room in guest RAM for vmm's GDT and page tables (32 KiB)");
+	}
+	if (vm_setup_cpu(vm, res->mode, res->entry, res->stack) < 0)
 		return load_error(err, errlen, "cannot set up the vCPU: %s", strerror(errno));
+	if (vm->cfg.verbose)
+		report_placement(vm);
 	if (res->format == FORMAT_MULTIBOOT)
 		return multiboot_set_boot_regs(vm, err, errlen);
 	return 0;

@@ -10,8 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "formats.h"
+#include "guest_ram.h"
 #include "layout.h"
-#include "loader.h"
 
 #define MB_HEADER_MAGIC 0x1BADB002u
 #define MB_BOOT_MAGIC   0x2BADB002u
@@ -88,7 +89,7 @@ static int load_aout_kludge(struct vm *vm, const struct image_source *src, long 
 	if (mem_end < h->load_addr + load_size)
 		return load_error(err, errlen, "Multiboot bss_end_addr is below the loaded image");
 	/* The place in RAM is checked before a byte of the file is read. */
-	uint8_t *dst = image_place(vm, h->load_addr, mem_end - h->load_addr, err, errlen);
+	uint8_t *dst = image_place(vm, h->load_addr, mem_end - h->load_addr, "image", err, errlen);
 	if (!dst || image_read(src, file_off, dst, load_size, err, errlen) < 0)
 		return -1;
 	memset(dst + load_size, 0, mem_end - h->load_addr - load_size);
@@ -147,6 +148,11 @@ int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t 
 	/* The entry point is checked by guest_load_source(), after -entry. */
 	res->format = FORMAT_MULTIBOOT;
 	res->mode = MODE_PROTECTED;
+	/* vmm's range for the information: never where the kernel is. */
+	const struct ram_range *used = vm_ram_overlap(vm, MBI_ADDR, BOOT_INFO_END - MBI_ADDR);
+	if (used || vm_ram_claim(vm, MBI_ADDR, BOOT_INFO_END - MBI_ADDR, RAM_VMM, "Multiboot information") < 0)
+		return load_error(err, errlen, "Multiboot kernel overlaps vmm's Multiboot information at 0x%llx-0x%llx",
+				  (unsigned long long)MBI_ADDR, (unsigned long long)BOOT_INFO_END - 1);
 	write_boot_info(vm, opt);
 	return 0;
 }

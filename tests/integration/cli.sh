@@ -108,28 +108,29 @@ patch_elf "$TMP/plain.elf" "$TMP/arm.elf" 'struct.pack_into("<H",b,18,40)'
 # one with the header removed to test the ELF loader itself.
 patch_elf "$TMP/plain.elf" "$TMP/nomb.elf" 'i=b.find(struct.pack("<I",0x1BADB002)); b[i:i+4]=b"\0\0\0\0"'
 patch_elf "$TMP/nomb.elf" "$TMP/outside.elf" "$PH; struct.pack_into('<I',b,ph+12,0x7ff00000)"
-patch_elf "$TMP/nomb.elf" "$TMP/reserved.elf" "$PH; struct.pack_into('<I',b,ph+12,0xe0000)"
+patch_elf "$TMP/nomb.elf" "$TMP/over-vga.elf" "$PH; struct.pack_into('<I',b,ph+12,0xb0000)"
 patch_elf "$TMP/nomb.elf" "$TMP/segment-past-eof.elf" "$PH; struct.pack_into('<I',b,ph+16,0x100000); struct.pack_into('<I',b,ph+20,0x100000)"
 patch_elf "$TMP/nomb.elf" "$TMP/badclass.elf" 'b[4]=7'
 patch_elf "$TMP/nomb.elf" "$TMP/relocatable.elf" 'struct.pack_into("<H",b,16,1)'
 expect_error elf-wrong-machine "not for x86" "$VMM" -guest "$TMP/arm.elf"
 expect_error elf-outside-ram "does not fit in RAM" "$VMM" -guest "$TMP/outside.elf"
-expect_error elf-over-reserved "overlaps 0xa0000-0xfffff" "$VMM" -guest "$TMP/reserved.elf"
+expect_error elf-over-vga "overlaps the VGA window 0xa0000-0xbffff" "$VMM" -guest "$TMP/over-vga.elf"
 expect_error elf-segment-past-eof "past the end of the file" "$VMM" -guest "$TMP/segment-past-eof.elf"
 expect_error elf-bad-class "unknown class" "$VMM" -guest "$TMP/badclass.elf"
 expect_error elf-not-executable "not an executable" "$VMM" -guest "$TMP/relocatable.elf"
 expect_error flat-too-big "does not fit in RAM" "$VMM" -mem 2M -load 0x1f0000 -guest "$G/hello-long.bin"
-expect_error flat-over-vga "overlaps 0xa0000-0xfffff" "$VMM" -load 0x9fffe -guest "$G/hello-long.bin"
+expect_error flat-over-vga "overlaps the VGA window 0xa0000-0xbffff" "$VMM" -load 0x9fffe -guest "$G/hello-long.bin"
 # An entry point where no code can be is refused for every format, before
 # anything runs (flat and ELF guests used to start there and fault).
 expect_error entry-flat-outside-ram "entry point 0x4000000 is outside guest RAM" \
 	"$VMM" -mode protected -entry 0x4000000 -guest "$TMP/pic.bin"
 expect_error entry-flat-huge "entry point 0xffffffffffffffff is outside guest RAM" \
 	"$VMM" -mode long -entry 0xffffffffffffffff -guest "$TMP/pic.bin"
-expect_error entry-flat-vga "entry point 0xb8000 is in 0xa0000-0xfffff" \
+expect_error entry-flat-vga "entry point 0xb8000 is in the VGA window 0xa0000-0xbffff" \
 	"$VMM" -mode protected -entry 0xb8000 -guest "$TMP/pic.bin"
-expect_error entry-flat-reserved "entry point 0xe0000 is in 0xa0000-0xfffff" \
-	"$VMM" -mode long -entry 0xe0000 -guest "$TMP/pic.bin"
+# 0xC0000-0xFFFFF is the guest's RAM too (issue 11): vmm's GDT and page
+# tables, usually at 0xE0000, move out of the image's way.
+expect flat-in-bios-area 0 "L" "$VMM" -mode long -load 0xe0000 -guest "$TMP/pic.bin"
 expect_error entry-real-above-1m "real-mode entry 0x100000 is above 1 MiB" \
 	"$VMM" -mem 4M -entry 0x100000 -guest "$TMP/pic.bin"
 expect_error entry-elf-option "entry point 0x7ff00000 is outside guest RAM" \
