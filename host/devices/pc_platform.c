@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "cmos_rtc.h"
 #include "pci_host.h"
 #include "system_control.h"
 #include "vm.h"
@@ -21,8 +22,9 @@ int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char 
 		snprintf(err, errlen, "cannot register the PCI host bridge or port 0x92");
 		return -1;
 	}
-	(void)vm;
-	(void)err;
-	(void)errlen;
+	/* The CMOS clock (-rtc base=...; -2 for a bad value). */
+	int rc = cmos_rtc_register(vm, cfg->rtc_base, err, errlen);
+	if (rc < 0)
+		return rc;
 	return 0;
 }
