@@ -5,7 +5,8 @@
 TEST_LIBS    := -lcmocka -lpthread
 UNIT_SRCS    := $(wildcard tests/unit/test_*.c)
 UNIT_BINS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-VMLIB_OBJS   := $(BUILD)/tests/lib/test_vm.o $(BUILD)/tests/integration/snippets.o
+VMLIB_OBJS   := $(BUILD)/tests/lib/test_vm.o $(BUILD)/tests/integration/snippets.o \
+		$(BUILD)/tests/integration/pic_snippets.o
 INTEG_SRCS   := $(wildcard tests/integration/test_*.c)
 INTEG_BINS   := $(INTEG_SRCS:tests/integration/%.c=$(BUILD)/tests/%)
 TEST_BINS    := $(UNIT_BINS) $(INTEG_BINS)

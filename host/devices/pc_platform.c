@@ -4,6 +4,8 @@
 #include <stdio.h>
 
 #include "cmos_rtc.h"
+#include "i8254.h"
+#include "i8259.h"
 #include "pci_host.h"
 #include "system_control.h"
 #include "vm.h"
@@ -13,8 +15,10 @@ int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char 
 {
 	(void)cfg;
 	/* KVM emulates the 8259 pair and the 8254 itself with -irqchip kernel. */
-	if (vm_irqchip_kind(vm) == IRQCHIP_USER) {
-		/* i8259, i8254: registered here */
+	if (vm_irqchip_kind(vm) == IRQCHIP_USER &&
+	    (i8259_register(vm) < 0 || i8254_register(vm) < 0)) {
+		snprintf(err, errlen, "cannot register the 8259 interrupt controllers or the 8254 timer");
+		return -1;
 	}
 	/* PCI configuration ports with the host bridge and the 0xCF9 reset
 	 * register; port 0x92 (fast A20, reset). */
