@@ -175,6 +175,8 @@ $(eval $(call GUEST,pci_scan,multiboot))
 # a host that runs a 32-bit iret, which int32_probe finds out.
 $(eval $(call GUEST,timer_test,multiboot64 multiboot))
 $(eval $(call GUEST,int32_probe,protected multiboot))
+# The SDK's interrupt headers checked on their own (exceptions, PIC masks, PIT).
+$(eval $(call GUEST,idt_test,multiboot64 multiboot))
 # The RTC guest (issue 10): the CMOS clock and bytes, vmm and QEMU.
 $(eval $(call GUEST,rtc_test,multiboot))
 

@@ -2,18 +2,24 @@
  * The timer guest: remaps the PIC, programs the PIT at 100 Hz and counts
  * N ticks of IRQ 0 in an IDT handler while it idles in `sti; hlt`, then
  * prints "ticks: N". N is the last word of the command line (-append N),
- * 20 by default.
+ * 20 by default. Two other words test how `hlt` waits:
+ *   masked   the same set-up with every PIC line masked, then `sti; hlt`
+ *            for ever: runs until vmm's -timeout (a tick that arrives
+ *            anyway prints "tick while masked" and exits with value 3)
+ *   cli-hlt  `cli; hlt` after the set-up: vmm ends the run, status 0
  *
  * Built for multiboot64 (long mode, runs everywhere) and multiboot (32-bit:
  * needs a host that runs a 32-bit iret). Output is the same under vmm and
  * QEMU. Exit: status 0 on vmm (the EXIT hypercall); where that call does not
  * exist (QEMU) main returns 0 and the entry writes it to isa-debug-exit,
- * status 1. A bad N prints a line and exits with isa-debug-exit value 2
- * (status 5).
+ * status 1. A bad argument prints a line and exits with isa-debug-exit
+ * value 2 (status 5).
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "debug_exit.h"
 #include "hypercall.h"
 #include "idt.h"
 #include "io.h"
@@ -21,11 +27,13 @@
 #include "pic.h"
 #include "pit.h"
 #include "printf.h"
+#include "string.h"
 
 #define TIMER_HZ 100
 #define DEFAULT_TICKS 20
 #define MAX_TICKS 100000
 #define EXIT_BAD_ARGUMENT 2
+#define EXIT_TICK_WHILE_MASKED 3
 
 static volatile uint32_t ticks;
 static uint32_t wanted_ticks;
@@ -61,6 +69,13 @@ static const char *argument(uint32_t magic, uint32_t info_address, char *buf, si
 	return multiboot_last_word(magic, info_address, buf, size);
 }
 
+static void on_masked_timer(struct interrupt_frame *frame)
+{
+	(void)frame;
+	printf("tick while masked\n");
+	debug_exit(EXIT_TICK_WHILE_MASKED);
+}
+
 /* "" gives the default; anything but 1..MAX_TICKS in decimal digits is 0. */
 static uint32_t parse_count(const char *word)
 {
@@ -79,17 +94,27 @@ static uint32_t parse_count(const char *word)
 int main(uint32_t magic, uint32_t info_address)
 {
 	char word[16];
+	const char *mode = argument(magic, info_address, word, sizeof(word));
+	bool masked = strcmp(mode, "masked") == 0, cli_hlt = strcmp(mode, "cli-hlt") == 0;
 
-	wanted_ticks = parse_count(argument(magic, info_address, word, sizeof(word)));
+	wanted_ticks = masked || cli_hlt ? 1 : parse_count(mode);
 	if (wanted_ticks == 0) {
-		printf("timer_test: bad tick count '%s' (want 1..%u)\n", word, MAX_TICKS);
+		printf("timer_test: bad argument '%s' (want 1..%u, masked or cli-hlt)\n", word,
+		       MAX_TICKS);
 		return EXIT_BAD_ARGUMENT;
 	}
 
 	idt_install();
-	idt_set_handler(PIC_IRQ_VECTOR(0), on_timer);
+	idt_set_handler(PIC_IRQ_VECTOR(0), masked ? on_masked_timer : on_timer);
 	pic_remap(PIC_MASTER_VECTOR, PIC_SLAVE_VECTOR);
 	pit_start_periodic(TIMER_HZ, PIT_MODE_RATE_GENERATOR);
+	if (masked) {
+		pic_set_masks(0xFFFF);
+		for (;;)
+			sti_hlt();
+	}
+	if (cli_hlt)
+		halt_forever();
 	pic_unmask(0);
 
 	/* Check with interrupts off, then sleep: sti_hlt cannot miss the tick

@@ -68,3 +68,14 @@ host_runs_paged32() {
 	[ "$PAGED32_OK" = yes ]
 }
 PAGED32_SKIP="this host's KVM cannot run 32-bit paging (the probe guest triple-faults); it works on hardware KVM"
+
+# True when this host's KVM takes an interrupt in 32-bit protected mode and
+# returns with a 32-bit iret (guest/programs/int32_probe.c, once).
+host_runs_int32() {
+	if [ -z "${INT32_OK:-}" ]; then
+		"$VMM" -mode protected -guest "$G/int32_probe-protected.bin" -timeout 20 >/dev/null 2>&1
+		if [ $? -eq 0 ]; then INT32_OK=yes; else INT32_OK=no; fi
+	fi
+	[ "$INT32_OK" = yes ]
+}
+INT32_SKIP="this host's KVM cannot emulate a 32-bit iret (the probe guest stops with a KVM internal error); it works on hardware KVM"

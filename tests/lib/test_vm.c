@@ -88,3 +88,43 @@ bool host_runs_paged32(void)
 	}
 	return known;
 }
+
+bool host_runs_int32(void)
+{
+	/* ud2 raises #UD; the handler steps over it (2 bytes) and irets; then
+	 * EAX = 42 and hlt. vmm set the flat segments: the gate uses its CS. */
+	static const uint8_t code[] = {
+		0x0f, 0x0b,                   /* ud2 */
+		0xb8, 0x2a, 0x00, 0x00, 0x00, /* mov $42, %eax */
+		0xf4,                         /* hlt */
+		0x83, 0x04, 0x24, 0x02,       /* handler: addl $2, (%esp) */
+		0xcf,                         /* iret */
+	};
+	enum { PROBE_HANDLER_OFFSET = 8, PROBE_IDT_ADDR = 0x2000, PROBE_UD_VECTOR = 6 };
+	static int known = -1;
+	if (known < 0) {
+		struct vm *vm = test_vm_create(4 << 20);
+		test_vm_load(vm, MODE_PROTECTED, (struct snippet){ code, code + sizeof(code) });
+		struct kvm_sregs sregs;
+		if (vm_get_sregs(vm, &sregs) < 0)
+			abort();
+		uint32_t handler = SNIPPET_ADDR + PROBE_HANDLER_OFFSET;
+		uint8_t *gate = vm_gpa_ptr(vm, PROBE_IDT_ADDR + PROBE_UD_VECTOR * 8, 8);
+		assert(gate);
+		/* A present ring-0 32-bit interrupt gate (type 0x8E). */
+		const uint8_t entry[8] = { handler & 0xff, (handler >> 8) & 0xff,
+					   sregs.cs.selector & 0xff, sregs.cs.selector >> 8,
+					   0, 0x8e, (handler >> 16) & 0xff, handler >> 24 };
+		memcpy(gate, entry, sizeof(entry));
+		sregs.idt.base = PROBE_IDT_ADDR;
+		sregs.idt.limit = (PROBE_UD_VECTOR + 1) * 8 - 1;
+		if (vm_set_sregs(vm, &sregs) < 0)
+			abort();
+		known = test_vm_run(vm, 10, NULL) == STOP_HALT && test_vm_rax(vm) == 42;
+		vm_destroy(vm);
+		if (!known)
+			fprintf(stderr, "note: %s (the probe guest's iret fails); 32-bit interrupt tests "
+					"are skipped\n", INT32_SKIP_REASON);
+	}
+	return known;
+}

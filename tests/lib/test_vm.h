@@ -33,5 +33,10 @@ uint64_t test_vm_rax(struct vm *vm);
 uint32_t test_vm_read32(struct vm *vm, uint64_t gpa);
 /* True if this host's KVM can run 32-bit paging (a probe guest, once). */
 bool host_runs_paged32(void);
+/* True if this host's KVM can take an interrupt in 32-bit protected mode and
+ * return with a 32-bit iret (a probe guest, once). Long mode always can. */
+bool host_runs_int32(void);
+/* Why 32-bit interrupt tests are skipped where host_runs_int32() is false. */
+#define INT32_SKIP_REASON "this host's KVM cannot emulate a 32-bit iret; it works on hardware KVM"
 
 #endif
