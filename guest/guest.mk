@@ -177,8 +177,9 @@ $(eval $(call GUEST,timer_test,multiboot64 multiboot))
 $(eval $(call GUEST,int32_probe,protected multiboot))
 # The SDK's interrupt headers checked on their own (exceptions, PIC masks, PIT).
 $(eval $(call GUEST,idt_test,multiboot64 multiboot))
-# The RTC guest (issue 10): the CMOS clock and bytes, vmm and QEMU.
-$(eval $(call GUEST,rtc_test,multiboot))
+# The RTC guest (issue 10): the CMOS clock and bytes, vmm and QEMU; IRQ 8
+# in long mode.
+$(eval $(call GUEST,rtc_test,multiboot multiboot64))
 
 -include $(shell find $(GUEST_OBJ) -name '*.d' 2>/dev/null)
 
