@@ -20,7 +20,7 @@ for chip in user kernel; do
 	expect timer-5-ticks-$chip 0 "ticks: 5" "$VMM" -irqchip $chip -guest "$T64" -append 5 -timeout 30
 	# Every line masked: `sti; hlt` waits as on hardware, until -timeout.
 	expect timer-masked-hlt-waits-$chip 124 "" \
-		"$VMM" -irqchip $chip -guest "$T64" -append masked -timeout 1
+		"$VMM" -irqchip $chip -guest "$T64" -append masked -timeout 0.5
 	# `cli; hlt` with the PIT running: the run ends with status 0.
 	expect timer-cli-hlt-ends-$chip 0 "" \
 		"$VMM" -irqchip $chip -guest "$T64" -append cli-hlt -timeout 20
