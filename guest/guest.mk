@@ -92,7 +92,7 @@ GUEST_multiboot64_OUTPUT := -multiboot64.elf
 GUEST_multiboot64_FINISH := --strip-debug -O elf32-i386
 
 GUEST_SDK_LIBRARY := string debugcon serial printf hypercall multiboot_cmdline ata ide_pv ide_queue vga vga_pv \
-	idt isr64 isr32 pic pit
+	idt isr64 isr32 pic pit kbd
 
 .PHONY: guests guests-clean
 
@@ -175,6 +175,8 @@ $(eval $(call GUEST,pci_scan,multiboot))
 # a host that runs a 32-bit iret, which int32_probe finds out.
 $(eval $(call GUEST,timer_test,multiboot64 multiboot))
 $(eval $(call GUEST,int32_probe,protected multiboot))
+# The keyboard guest (issue 10): long mode for interrupts, vmm and QEMU.
+$(eval $(call GUEST,kbd_test,multiboot64))
 # The SDK's interrupt headers checked on their own (exceptions, PIC masks, PIT).
 $(eval $(call GUEST,idt_test,multiboot64 multiboot))
 # The RTC guest (issue 10): the CMOS clock and bytes, vmm and QEMU; IRQ 8

@@ -52,7 +52,7 @@ typedef int (*hypercall_fn)(struct vm *vm, void *opaque, const struct hc_request
 			    uint64_t *ret);
 typedef void (*stop_hook_fn)(struct vm *vm, void *opaque);
 
-#define VM_MAX_STOP_HOOKS 8
+#define VM_MAX_STOP_HOOKS 16 /* each PC device adds a destroy hook */
 #define VM_MAX_EVENT_HOOKS 8
 #define EXIT_REASONS_TRACKED 64
 
@@ -133,6 +133,13 @@ struct vm {
 	int n_event_hooks;
 	/* The guest executed hlt with IF=1 and waits for an interrupt. */
 	bool halted;
+
+	/* Keys (input.h): the keyboard device the front ends' keys go to (set
+	 * before the display thread starts), and whether the guest has taken
+	 * the keyboard (from then on ESC is a key, not a way out). */
+	void (*key_sink)(void *opaque, unsigned keycode, bool down);
+	void *key_sink_opaque;
+	atomic_bool keyboard_taken;
 
 	struct vm_stats stats;
 };

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cmos_rtc.h"
+#include "i8042.h"
 #include "i8254.h"
 #include "i8259.h"
 #include "pci_host.h"
@@ -26,6 +27,9 @@ int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char 
 		snprintf(err, errlen, "cannot register the PCI host bridge or port 0x92");
 		return -1;
 	}
+	/* The PS/2 keyboard controller (ports 0x60/0x64, IRQ1): the VM's keyboard. */
+	if (i8042_register(vm, err, errlen) < 0)
+		return -1;
 	/* The CMOS clock (-rtc base=...; -2 for a bad value). */
 	int rc = cmos_rtc_register(vm, cfg->rtc_base, err, errlen);
 	if (rc < 0)

@@ -13,6 +13,7 @@
 #include "display_frontend.h"
 #include "display_module.h"
 #include "font.h"
+#include "input.h"
 #include "screen_files.h"
 #include "vm.h"
 
@@ -64,6 +65,16 @@ static bool same_screen(const struct vga_text_state *a, const struct vga_text_st
 	       !memcmp(a->palette, b->palette, sizeof(a->palette));
 }
 
+static void key_to_vm(void *ctx, unsigned keycode, bool down)
+{
+	vm_key_event(ctx, keycode, down);
+}
+
+static bool guest_has_keyboard(void *ctx)
+{
+	return vm_guest_has_keyboard(ctx);
+}
+
 static void *display_thread(void *arg)
 {
 	struct display *d = arg;
@@ -77,11 +88,13 @@ static void *display_thread(void *arg)
 
 	struct vga_text_state *last = &d->last, *cur = &d->cur;
 	bool have_last = false;
+	const struct display_input input = { d->vm, key_to_vm, guest_has_keyboard };
 	uint64_t t0 = now_ns(), next = t0;
 	while (!atomic_load(&d->quit)) {
 		bool redraw = false;
-		if (d->fe->poll(d->fe_state, &redraw))
-			vm_request_stop(d->vm, STOP_USER, 0);
+		int status = d->fe->poll(d->fe_state, &input, &redraw);
+		if (status != DISPLAY_GO_ON)
+			vm_request_stop(d->vm, STOP_USER, status);
 		d->snapshot(d->opaque, cur);
 		uint64_t t = now_ns();
 		/* A hidden cursor does not blink: no redraw 4 times a second. */

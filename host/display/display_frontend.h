@@ -18,7 +18,21 @@
 
 /* Changes whenever struct display_frontend does: a module built for another
  * vmm is refused rather than called through the wrong layout. */
-#define DISPLAY_FRONTEND_ABI 1
+#define DISPLAY_FRONTEND_ABI 2
+
+/* How a front end hands the user's keys to the VM (display.c fills it in;
+ * the calls go to input.h). */
+struct display_input {
+	void *ctx;
+	/* A key (a Linux KEY_* code) went down or up. */
+	void (*key)(void *ctx, unsigned keycode, bool down);
+	/* True once the guest has taken the keyboard (input.h): from then on
+	 * ESC (and the terminal's Ctrl-C) are keys for the guest. */
+	bool (*guest_has_keyboard)(void *ctx);
+};
+
+/* poll's answer: go on, or stop vmm with this exit status. */
+#define DISPLAY_GO_ON (-1)
 
 struct display_frontend {
 	unsigned abi; /* DISPLAY_FRONTEND_ABI */
@@ -27,9 +41,10 @@ struct display_frontend {
 	int (*open)(void **state, char *err, size_t errlen);
 	/* The screen changed (or redraw was asked for). */
 	void (*draw)(void *state, const struct vga_text_state *s, const uint32_t *pixels);
-	/* Handles input; returns true if the user asked to stop (ESC, close).
+	/* Handles input: keys go to in->key. Returns DISPLAY_GO_ON, or the exit
+	 * status when the user asked to stop (closed the window, a quit chord).
 	 * Sets *redraw when the front end lost its picture (window exposed). */
-	bool (*poll)(void *state, bool *redraw);
+	int (*poll)(void *state, const struct display_input *in, bool *redraw);
 	void (*close)(void *state);
 };
 

@@ -1,7 +1,11 @@
 /*
  * The SDL2 window: a 720x400 streaming texture scaled by whole numbers when
- * the window is resized (so glyph pixels stay square and sharp). ESC or
- * closing the window asks the VM to stop.
+ * the window is resized (so glyph pixels stay square and sharp). Every key
+ * goes to the VM (input.h: ESC stops vmm only until the guest takes the
+ * keyboard); closing the window or Ctrl+Alt+Q (QEMU's chord) stops it.
+ * SDL's key repeat is forwarded as repeated make codes, as a real keyboard's
+ * typematic repeat sends them (at the host's rate, not the one the guest
+ * set with F3).
  *
  * Built alone into the module vmm-display-sdl.so (the Makefile), the only
  * object linked with SDL2; vmm loads it with display_module_load("sdl").
@@ -12,6 +16,7 @@
 #include <string.h>
 
 #include "display_frontend.h"
+#include "sdl_keymap.h"
 
 struct sdl_state {
 	SDL_Window *window;
@@ -97,23 +102,37 @@ static void sdl_draw(void *opaque, const struct vga_text_state *s, const uint32_
 	present(st);
 }
 
-static bool sdl_poll(void *opaque, bool *redraw)
+/* Ctrl+Alt+Q, by key position (Q of a QWERTY keyboard), as QEMU. */
+static bool quit_chord(const SDL_KeyboardEvent *key)
+{
+	return key->type == SDL_KEYDOWN && key->keysym.scancode == SDL_SCANCODE_Q &&
+	       (key->keysym.mod & KMOD_CTRL) && (key->keysym.mod & KMOD_ALT);
+}
+
+static int sdl_poll(void *opaque, const struct display_input *in, bool *redraw)
 {
 	(void)opaque;
-	bool stop = false;
+	int stop = DISPLAY_GO_ON;
 	SDL_Event ev;
 	while (SDL_PollEvent(&ev)) {
 		switch (ev.type) {
 		case SDL_QUIT:
-			stop = true;
+			stop = 0;
 			break;
 		case SDL_KEYDOWN:
-			if (ev.key.keysym.sym == SDLK_ESCAPE)
-				stop = true;
+		case SDL_KEYUP: {
+			if (quit_chord(&ev.key)) {
+				stop = 0;
+				break;
+			}
+			unsigned key = sdl_scancode_to_key(ev.key.keysym.scancode);
+			if (key)
+				in->key(in->ctx, key, ev.type == SDL_KEYDOWN);
 			break;
+		}
 		case SDL_WINDOWEVENT:
 			if (ev.window.event == SDL_WINDOWEVENT_CLOSE)
-				stop = true;
+				stop = 0;
 			else if (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
 				 ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
 				*redraw = true;

@@ -16,6 +16,7 @@
 
 #include "cp437.h"
 #include "display_frontend.h"
+#include "term_keys.h"
 
 #define OUT_MAX (VGA_TEXT_CELLS * 40 + 64)
 
@@ -23,6 +24,7 @@ struct term_state {
 	struct cp437_table cp437;
 	uint16_t shown[VGA_TEXT_CELLS];
 	bool valid;           /* shown[] is what the terminal has */
+	struct term_keys keys; /* input bytes -> key presses */
 	char out[OUT_MAX];
 };
 
@@ -86,10 +88,10 @@ static int term_open(void **state, char *err, size_t errlen)
 		free(st);
 		return -1;
 	}
-	/* Keys arrive one by one without echo; Ctrl-C still signals (vmm stops
-	 * cleanly), Ctrl-Z is off (it would leave the terminal raw). */
+	/* Keys arrive one by one without echo, Ctrl-C, Ctrl-Z and Ctrl-\ as
+	 * bytes (keys for the guest; term_keys.h says when Ctrl-C stops vmm). */
 	struct termios raw = tty_saved;
-	raw.c_lflag &= (tcflag_t)~(ICANON | ECHO | IEXTEN);
+	raw.c_lflag &= (tcflag_t)~(ICANON | ECHO | IEXTEN | ISIG);
 	raw.c_iflag &= (tcflag_t)~(IXON | ICRNL);
 	raw.c_cc[VMIN] = 0;
 	raw.c_cc[VTIME] = 0;
@@ -157,17 +159,19 @@ static void term_draw(void *opaque, const struct vga_text_state *s, const uint32
 	write_all(st->out, n);
 }
 
-/* A lone ESC stops; ESC followed by '[' or 'O' in the same read is an arrow
- * or function key's sequence. */
-static bool term_poll(void *opaque, bool *redraw)
+/* Every byte the terminal has (VMIN=0: a read never waits) becomes keys. */
+static int term_poll(void *opaque, const struct display_input *in, bool *redraw)
 {
-	(void)opaque, (void)redraw;
-	char buf[64];
-	ssize_t n = read(tty_fd, buf, sizeof(buf));
-	for (ssize_t i = 0; i < n; i++)
-		if (buf[i] == 0x1B && (i + 1 == n || (buf[i + 1] != '[' && buf[i + 1] != 'O')))
-			return true;
-	return false;
+	(void)redraw;
+	struct term_state *st = opaque;
+	unsigned char buf[256];
+	ssize_t n;
+	while ((n = read(tty_fd, buf, sizeof(buf))) > 0) {
+		int rc = term_keys_feed(&st->keys, buf, (size_t)n, in);
+		if (rc != DISPLAY_GO_ON)
+			return rc;
+	}
+	return DISPLAY_GO_ON;
 }
 
 static void term_close(void *opaque)
