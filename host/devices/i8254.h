@@ -35,19 +35,20 @@
  * mode 0 stops the counter with OUT low.
  *
  * Differences from the chip, as in QEMU: a new count takes effect at once
- * in every mode (the chip waits for the end of the current period in modes
- * 2 and 3, or for the next trigger in 1 and 5 — here too for 1 and 5), and
- * counting starts at the write, not one clock later. An odd count in mode 3
+ * in modes 0, 2, 3 and 4 (the chip waits for the end of the current period
+ * in modes 2 and 3; in modes 1 and 5 it waits for the next trigger, here
+ * too), and counting starts at the write, not one clock later. An odd count in mode 3
  * reads as QEMU computes it. Differences from QEMU: OUT follows the data
- * sheet in modes 2, 4 and 5 (QEMU inverts it: its mode 2 OUT is high only
- * for the reload clock), and modes 1 and 5 wait for a gate edge (QEMU starts
+ * sheet in modes 1, 2, 4 and 5 (QEMU inverts it: its mode 2 OUT is high only
+ * for the reload clock; a mode 4 edge comes one clock later), and modes 1 and 5 wait for a gate edge (QEMU starts
  * them at the write); both show only in status bit 7 and port 0x61 bit 5.
  *
  * Start state: what SeaBIOS leaves under QEMU 7.2, read there with the
  * read-back command: counter 0 mode 2, lobyte/hibyte, binary, count 0
  * (65536: IRQ0 at 18.2065 Hz) running since the VM was created; counters 1
  * and 2 mode 3, count 0, access bits 0 (QEMU's power-on state: such a
- * counter reads and writes as lobyte), counter 2's gate low; port 0x61 = 0.
+ * counter reads and writes as lobyte), counter 2's gate low; port 0x61's
+ * writable bits clear (it reads 0x20 or 0x30: counter 2's OUT is high).
  *
  * The i8254_* functions take the time explicitly, so unit tests drive the
  * chip at chosen instants; i8254_register() wires it to a VM.
