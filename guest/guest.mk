@@ -182,6 +182,8 @@ $(eval $(call GUEST,idt_test,multiboot64 multiboot))
 # The RTC guest (issue 10): the CMOS clock and bytes, vmm and QEMU; IRQ 8
 # in long mode.
 $(eval $(call GUEST,rtc_test,multiboot multiboot64))
+# The serial echo guest (issue 10): IRQ 4 in long mode, vmm and QEMU.
+$(eval $(call GUEST,serial_echo,multiboot64))
 
 -include $(shell find $(GUEST_OBJ) -name '*.d' 2>/dev/null)
 

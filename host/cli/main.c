@@ -34,7 +34,7 @@ static int exit_status_of(enum vm_stop_reason reason, int guest_status)
 
 static int register_devices(struct vm *vm)
 {
-	return debugcon_register(vm) | debug_exit_register(vm) | uart_register(vm) |
+	return debugcon_register(vm) | debug_exit_register(vm) |
 	       hypercall_register(vm);
 }
 

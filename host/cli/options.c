@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "serial_backend.h"
 
 #define VMM_VERSION "0.1.0"
 
@@ -44,6 +45,12 @@ static void usage(FILE *out)
 		"                    system call stops vmm, exit status 122), log (the kernel logs it), off\n"
 		"  -irqchip WHO      who emulates the 8259 PICs and 8254 PIT: user (vmm, default) or\n"
 		"                    kernel (KVM's in-kernel chips; costs milliseconds at every exit)\n"
+		"  -serial SPEC      COM1 (QEMU's spelling): stdio (stdout, and stdin feeds the guest),\n"
+		"                    none (no COM1), null, file:PATH (output only), unix:PATH (connect)\n"
+		"                    or unix:PATH,server (wait for one client). Default: stdio when stdin\n"
+		"                    is a terminal (not with -display term), else output to stdout and\n"
+		"                    stdin left unread. On a terminal: Ctrl-C goes to the guest, Ctrl-A x\n"
+		"                    quits, Ctrl-A Ctrl-A sends Ctrl-A, Ctrl-A h lists the keys\n"
 		"  -rtc base=WHEN    the CMOS clock's start: utc (default: the host's time in UTC),\n"
 		"                    localtime (the host's wall clock), or 2026-01-02T03:04:05 or\n"
 		"                    2026-01-02 (a fixed moment); it runs on with the guest\n"
@@ -253,5 +260,10 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 	opt->load.name = opt->guest;
 	if (opt->disk)
 		split_disk_suffix(opt);
+	/* -serial's default: the terminal when stdin is one (serial_backend.h). */
+	if (!opt->platform.serial)
+		opt->platform.serial = serial_default_spec(opt->display == DISPLAY_TERM);
+	else if (!strcmp(opt->platform.serial, "stdio") && opt->display == DISPLAY_TERM)
+		return bad(status, "%s", "-serial stdio and -display term cannot both read the terminal");
 	return 0;
 }

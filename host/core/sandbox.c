@@ -26,7 +26,7 @@
 /* Every run: allowed whatever the arguments (docs/security.md has the
  * same list). */
 static const int base_calls[] = {
-	SCMP_SYS(read),             /* the disk queue's eventfd, keys from the terminal display */
+	SCMP_SYS(read),             /* the disk queue's eventfd, keys from the terminal display, serial input */
 	SCMP_SYS(write),            /* guest output, messages, terminal frames, eventfd, screenshots */
 	SCMP_SYS(writev),           /* glibc's fatal messages (failed assertion, heap corruption) */
 	SCMP_SYS(pread64),          /* disk image reads (ATA, PV calls, the disk queue) */
@@ -53,7 +53,7 @@ static const int base_calls[] = {
 	SCMP_SYS(rseq),             /* each new thread registers glibc's restartable sequences */
 	SCMP_SYS(exit),             /* a thread ends */
 	SCMP_SYS(exit_group),       /* vmm ends */
-	SCMP_SYS(ppoll),            /* an idle hlt waits for the next event (events.c) */
+	SCMP_SYS(ppoll),            /* an idle hlt waits for the next event (events.c); serial input */
 	SCMP_SYS(timer_create),     /* device timers kick the vCPU thread (vm_timer.c) */
 	SCMP_SYS(timer_settime),    /* ... aimed at the earliest deadline */
 	SCMP_SYS(timer_delete),     /* ... removed when the vCPU thread ends */
@@ -85,6 +85,7 @@ static const unsigned long allowed_ioctls[] = {
 	KVM_GET_MP_STATE,           /* a halted vCPU with IF=0 ends the run (-irqchip kernel) */
 	TCGETS,                     /* isatty() when stdio first writes to a stream */
 	TCSETSF,                    /* the terminal display puts the tty back */
+	TCSETS,                     /* -serial stdio puts the terminal back (at stop, exit, violation) */
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -147,6 +148,17 @@ static void put_number(char *buf, size_t size, size_t *n, unsigned long v)
 	put(buf, size, n, digits + i);
 }
 
+/* What must happen before a violation ends vmm (sandbox_on_violation). */
+#define MAX_VIOLATION_HOOKS 4
+static void (*violation_hooks[MAX_VIOLATION_HOOKS])(void);
+static int n_violation_hooks;
+
+void sandbox_on_violation(void (*fn)(void))
+{
+	if (n_violation_hooks < MAX_VIOLATION_HOOKS)
+		violation_hooks[n_violation_hooks++] = fn;
+}
+
 /* The disk images are among the open files; fdatasync on the others (KVM,
  * eventfd, tty, sockets) fails harmlessly. Descriptors past this are not
  * vmm's: it opens a handful. */
@@ -172,6 +184,8 @@ static void on_forbidden_syscall(int sig, siginfo_t *info, void *context)
 	put(msg, sizeof(msg), &n, "; stopping with status 122 (-sandbox log or off allows it)\n");
 	ssize_t written = write(STDERR_FILENO, msg, n);
 	(void)written;
+	for (int i = 0; i < n_violation_hooks; i++)
+		violation_hooks[i]();
 	for (int fd = 3; fd < SYNC_FD_LIMIT; fd++)
 		fdatasync(fd);
 	/* The system call itself, not _exit(): sanitizers wrap _exit with

@@ -48,4 +48,9 @@ int sandbox_mode_parse(const char *s, enum sandbox_mode *mode);
 int sandbox_install(enum sandbox_mode mode, const struct sandbox_needs *needs,
 		    char *err, size_t errlen);
 
+/* Registers fn to run when a violation ends vmm, before it exits: only
+ * async-signal-safe work there, and only calls the filter allows (putting
+ * the terminal back in its mode: serial_backend.c). At most four. */
+void sandbox_on_violation(void (*fn)(void));
+
 #endif

@@ -9,6 +9,7 @@
 #include "i8259.h"
 #include "pci_host.h"
 #include "system_control.h"
+#include "uart16550.h"
 #include "vm.h"
 
 int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char *err,
@@ -30,8 +31,12 @@ int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char 
 	/* The PS/2 keyboard controller (ports 0x60/0x64, IRQ1): the VM's keyboard. */
 	if (i8042_register(vm, err, errlen) < 0)
 		return -1;
+	/* COM1 and where its bytes go (-serial; -2 for a bad spec or path). */
+	int rc = com1_register(vm, cfg->serial, err, errlen);
+	if (rc < 0)
+		return rc;
 	/* The CMOS clock (-rtc base=...; -2 for a bad value). */
-	int rc = cmos_rtc_register(vm, cfg->rtc_base, err, errlen);
+	rc = cmos_rtc_register(vm, cfg->rtc_base, err, errlen);
 	if (rc < 0)
 		return rc;
 	return 0;

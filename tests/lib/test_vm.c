@@ -20,7 +20,7 @@ struct vm *test_vm_create(uint64_t mem_size)
 		abort();
 	}
 	struct platform_config platform = { 0 };
-	if (debugcon_register(vm) < 0 || debug_exit_register(vm) < 0 || uart_register(vm) < 0 ||
+	if (debugcon_register(vm) < 0 || debug_exit_register(vm) < 0 ||
 	    hypercall_register(vm) < 0 || pc_platform_register(vm, &platform, err, sizeof(err)) < 0)
 		abort();
 	return vm;
