@@ -194,6 +194,13 @@ static void check_kernel_halt(struct vm *vm)
  */
 static bool ready_to_enter(struct vm *vm)
 {
+	/* A kick that came while the vCPU was out of KVM_RUN (a timer's
+	 * signal during hlt's wait) has done its job: what it asked for runs
+	 * below. Cleared first, so a kick from here on still makes KVM_RUN
+	 * return at once; a stop sets stop_reason before immediate_exit and
+	 * signals the thread, so it is never lost. */
+	if (atomic_load(&vm->stop_reason) == STOP_NONE)
+		vm->run->immediate_exit = 0;
 	vm_run_event_hooks(vm);
 	uint64_t next_timer = vm_timers_run_due(vm);
 	if (vm->halted) {
