@@ -43,3 +43,14 @@ bench-build:
 
 # Keep the guest loops' object (make would delete it as an intermediate).
 .SECONDARY: $(BENCH_GUESTS)
+
+# The guest of irq_bench.sh: a long-mode Multiboot kernel with the guest SDK
+# (PIC, PIT at 100 Hz, `sti; hlt`), linked as guest.mk links its programs.
+IRQ_GUEST := $(GUEST_OUT)/irq_guest-multiboot64.elf
+$(GUEST_OBJ)/multiboot64/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_multiboot64_CFLAGS) -c $< -o $@
+$(eval $(call GUEST_IMAGE_RULES,irq_guest,multiboot64,\
+	$(GUEST_OBJ)/multiboot64/sdk/multiboot64.o $(GUEST_OBJ)/multiboot64/bench/irq_guest.o \
+	$(GUEST_OBJ)/multiboot64/libsdk.a))
+bench-bins: $(IRQ_GUEST)
