@@ -149,6 +149,55 @@ GUEST_ASM = $(foreach mode,$(2),$(if $(GUEST_$(mode)_BITS),,\
 	$(call GUEST_IMAGE_RULES,$(1),$(mode),\
 		$(GUEST_OBJ)/$(mode)/programs/$(1)$(GUEST_$(mode)_BITS).o)))
 
+# Multiboot variants (issue 11): the objects of a mode (BASE) linked with
+# another entry, so that they need no SDK build of their own.
+#   multiboot2       NAME-multiboot2.elf       Multiboot2 kernel, ELF32
+#   multiboot2_64    NAME-multiboot2_64.elf    Multiboot2, ELF64, switching to long mode itself
+#   multiboot2_aout  NAME-multiboot2-aout.bin  Multiboot2 flat binary (address tag)
+#   multiboot_aout   NAME-multiboot-aout.bin   Multiboot v1 flat binary (a.out kludge)
+#   multiboot_both   NAME-multiboot-both.elf   both headers (QEMU boots it as v1)
+GUEST_multiboot2_BASE := multiboot
+GUEST_multiboot2_ENTRY := multiboot2
+GUEST_multiboot2_OUTPUT := -multiboot2.elf
+GUEST_multiboot2_FINISH := --strip-debug
+GUEST_multiboot2_64_BASE := multiboot64
+GUEST_multiboot2_64_ENTRY := multiboot2_64
+GUEST_multiboot2_64_OUTPUT := -multiboot2_64.elf
+GUEST_multiboot2_64_FINISH := --strip-debug
+GUEST_multiboot2_aout_BASE := multiboot
+GUEST_multiboot2_aout_ENTRY := multiboot2_aout
+GUEST_multiboot2_aout_OUTPUT := -multiboot2-aout.bin
+GUEST_multiboot2_aout_FINISH := -O binary
+GUEST_multiboot_aout_BASE := multiboot
+GUEST_multiboot_aout_ENTRY := multiboot_aout
+GUEST_multiboot_aout_OUTPUT := -multiboot-aout.bin
+GUEST_multiboot_aout_FINISH := -O binary
+GUEST_multiboot_both_BASE := multiboot
+GUEST_multiboot_both_ENTRY := multiboot_both
+GUEST_multiboot_both_OUTPUT := -multiboot-both.elf
+GUEST_multiboot_both_FINISH := --strip-debug
+
+# Linking variant $(2) of program $(1) from its base mode's objects.
+define GUEST_VARIANT_RULES
+$(GUEST_OBJ)/$(2)/$(1).elf: $(GUEST_OBJ)/$(GUEST_$(2)_BASE)/sdk/$(GUEST_$(2)_ENTRY).o \
+		$(GUEST_OBJ)/$(GUEST_$(2)_BASE)/programs/$(1).o $(GUEST_OBJ)/$(GUEST_$(2)_BASE)/libsdk.a \
+		$(GUEST_SRC)/sdk/$(GUEST_$(GUEST_$(2)_BASE)_SCRIPT) $(GUEST_SRC)/sdk/sections.ld
+	@mkdir -p $$(@D)
+	$$(GUEST_LD) $$(GUEST_LDFLAGS) -m $(GUEST_$(GUEST_$(2)_BASE)_EMULATION) \
+		-T $(GUEST_SRC)/sdk/$(GUEST_$(GUEST_$(2)_BASE)_SCRIPT) -o $$@ \
+		$$(filter %.o %.a,$$^)
+
+$(GUEST_OUT)/$(1)$(GUEST_$(2)_OUTPUT): $(GUEST_OBJ)/$(2)/$(1).elf
+	$$(GUEST_OBJCOPY) $(GUEST_$(2)_FINISH) $$< $$@
+
+guests: $(GUEST_OUT)/$(1)$(GUEST_$(2)_OUTPUT)
+endef
+
+# GUEST_VARIANT(name, variants): programs/NAME.c in the variants above.
+GUEST_VARIANT = $(foreach v,$(2),$(if $(GUEST_$(v)_BASE),,\
+	$(error guest.mk: unknown guest variant '$(v)'))$(eval \
+	$(call GUEST_VARIANT_RULES,$(1),$(v))))
+
 guests:
 
 guests-clean:
@@ -184,6 +233,12 @@ $(eval $(call GUEST,idt_test,multiboot64 multiboot))
 $(eval $(call GUEST,rtc_test,multiboot multiboot64))
 # The serial echo guest (issue 10): IRQ 4 in long mode, vmm and QEMU.
 $(eval $(call GUEST,serial_echo,multiboot64))
+
+# Multiboot v1 information, every field, for vmm and QEMU, and Multiboot2
+# information for vmm (issue 11).
+$(eval $(call GUEST,mbinfo,multiboot multiboot64))
+$(eval $(call GUEST_VARIANT,mbinfo,multiboot_aout))
+$(eval $(call GUEST_VARIANT,mb2_info,multiboot2 multiboot2_64 multiboot2_aout multiboot_both))
 
 -include $(shell find $(GUEST_OBJ) -name '*.d' 2>/dev/null)
 

@@ -26,7 +26,12 @@ static void usage(FILE *out)
 		"  -load ADDR        guest-physical load address of a flat binary (default 0)\n"
 		"  -entry ADDR       entry point (default: the load address, or the ELF/Multiboot entry)\n"
 		"  -mem SIZE         guest RAM, e.g. 64M, 1G (default 64M; 2M..3G)\n"
-		"  -append TEXT      Multiboot command line (after the file name, as QEMU passes it)\n"
+		"  -append TEXT      Multiboot command line (after the file name, as QEMU passes it;\n"
+		"                    Multiboot2: the text alone, as GRUB passes it)\n"
+		"  -initrd \"F A,G\"   Multiboot modules, QEMU's syntax: ',' separates modules (',,' is a\n"
+		"                    comma), a module is its file name and arguments\n"
+		"  -multiboot2       boot a kernel with Multiboot v1 and Multiboot2 headers as Multiboot2\n"
+		"                    (by default it boots as Multiboot v1, as QEMU boots it)\n"
 		"  -timeout SECONDS  stop the guest after this long (exit status 124); inf: no limit\n"
 		"  -stats            print exit and interrupt statistics on stderr when the guest stops\n"
 		"  -no-io-fastpath   every guest port write exits to vmm: no KVM coalesced writes (ATA\n"
@@ -144,6 +149,7 @@ enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OP
 enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
 enum { OPT_SANDBOX = 768 };
 enum { OPT_IRQCHIP = 1024, OPT_SERIAL, OPT_RTC };
+enum { OPT_INITRD = 1536, OPT_MULTIBOOT2 };
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
 {
@@ -156,6 +162,8 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "multiboot2", no_argument, NULL, OPT_MULTIBOOT2 },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "no-io-fastpath", no_argument, NULL, OPT_NO_IO_FASTPATH },
@@ -206,6 +214,8 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			opt->mem_size = v;
 			break;
 		case OPT_APPEND: opt->load.cmdline = optarg; break;
+		case OPT_INITRD: opt->load.initrd = optarg; break; /* split by the loader */
+		case OPT_MULTIBOOT2: opt->load.multiboot2 = true; break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &opt->timeout_sec) < 0)
 				return bad(status, "bad timeout '%s': give seconds above 0, at most 1e9, or inf", optarg);

@@ -32,7 +32,8 @@ long multiboot_find_header(const uint8_t *head, size_t len, long *bad_checksum_a
 int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t *head,
 		   size_t head_len, long header_offset, const struct load_options *opt,
 		   struct load_result *res, char *err, size_t errlen);
-/* After vm_setup_cpu: EAX and EBX as the Multiboot specification says. */
-int multiboot_set_boot_regs(struct vm *vm, char *err, size_t errlen);
+/* After vm_setup_cpu: EAX and EBX as the Multiboot specifications say
+ * (res->boot_magic, res->boot_info), for v1 and Multiboot2 alike. */
+int multiboot_set_boot_regs(struct vm *vm, const struct load_result *res, char *err, size_t errlen);
 
 #endif

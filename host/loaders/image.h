@@ -32,13 +32,15 @@ struct load_options {
 	bool stack_set;
 	const char *cmdline;  /* Multiboot command line (-append) */
 	const char *name;     /* file name, passed to Multiboot kernels as QEMU does */
+	const char *initrd;   /* -initrd: Multiboot modules, QEMU's syntax, or NULL */
+	bool multiboot2;      /* -multiboot2: boot a kernel with both headers as Multiboot2 */
 	/* -mode or -load was given: the file is meant as a flat binary, so a
 	 * Multiboot magic with a bad checksum in it is data, as GRUB and QEMU
 	 * treat it; without this such a file is refused. */
 	bool ignore_bad_multiboot;
 };
 
-enum guest_format { FORMAT_FLAT, FORMAT_ELF32, FORMAT_ELF64, FORMAT_MULTIBOOT };
+enum guest_format { FORMAT_FLAT, FORMAT_ELF32, FORMAT_ELF64, FORMAT_MULTIBOOT, FORMAT_MULTIBOOT2 };
 
 struct load_result {
 	enum guest_format format;
@@ -50,6 +52,10 @@ struct load_result {
 	uint64_t file_entry;
 	bool elf_segments;    /* loaded from ELF program headers */
 	uint64_t stack;       /* the initial RSP */
+	/* Multiboot v1 and v2: EAX and EBX at entry (the magic, the boot
+	 * information's address). */
+	uint32_t boot_magic;
+	uint64_t boot_info;
 };
 
 /* The guest image as the loaders read it: a buffer, or an open file read
@@ -60,9 +66,10 @@ struct image_source {
 	int fd;
 };
 
-/* How much of the image's start the format detection reads: the Multiboot
- * search area (8 KiB) and a whole header at its end. */
-#define IMAGE_HEAD_SIZE (8192 + 32)
+/* How much of the image's start the format detection reads: the Multiboot2
+ * search area (32 KiB; Multiboot v1 looks at the first 8 KiB of it), and a
+ * whole v1 header at its end. */
+#define IMAGE_HEAD_SIZE (32768 + 32)
 
 /* Writes a one-line message to err; returns -1. */
 int load_error(char *err, size_t errlen, const char *fmt, ...)

@@ -9,12 +9,14 @@
 #include "formats.h"
 #include "guest_ram.h"
 #include "layout.h"
+#include "multiboot2.h"
 
 #define REAL_MODE_LIMIT 0x100000ull
 
 const char *guest_format_name(enum guest_format f)
 {
-	static const char *const names[] = { "flat binary", "ELF32", "ELF64", "Multiboot" };
+	static const char *const names[] = { "flat binary", "ELF32", "ELF64", "Multiboot",
+					     "Multiboot2" };
 	return names[f];
 }
 
@@ -75,6 +77,47 @@ static int claim_stack(struct vm *vm, uint64_t stack, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Which Multiboot header boots the kernel: 1 (v1), 2 (Multiboot2), 0 (none),
+ * or -1 with a message. A kernel with both boots as v1, as QEMU boots it,
+ * unless -multiboot2 says otherwise. mb1/mb2: the headers' offsets or -1;
+ * bad1/bad2: the first magic with a bad checksum, or -1.
+ */
+static int pick_multiboot(const struct vm *vm, const struct load_options *opt, long mb1, long mb2,
+			  long bad1, long bad2, char *err, size_t errlen)
+{
+	if (opt->multiboot2) {
+		if (mb2 >= 0)
+			return 2;
+		if (bad2 >= 0)
+			return load_error(err, errlen, "Multiboot2 header at offset 0x%lx: bad checksum", bad2);
+		return load_error(err, errlen, "-multiboot2: no Multiboot2 header (8-aligned, in the first 32 KiB)");
+	}
+	if (mb1 >= 0) {
+		if (mb2 >= 0 && vm->cfg.verbose)
+			fprintf(stderr, "vmm: %s has a Multiboot v1 and a Multiboot2 header: booting it as Multiboot v1, as QEMU would (-multiboot2 boots it as Multiboot2)\n",
+				opt->name ? opt->name : "the kernel");
+		return 1;
+	}
+	if (mb2 >= 0)
+		return 2;
+	/* GRUB and QEMU skip a magic whose checksum is wrong, and QEMU then
+	 * tries the file as something else; a kernel whose header has a typo
+	 * would so run as a flat binary and die far from the cause. vmm says
+	 * so, unless -mode or -load declared the file a flat binary. */
+	if (opt->ignore_bad_multiboot)
+		return 0;
+	if (bad1 >= 0)
+		return load_error(err, errlen,
+				  "Multiboot header at offset 0x%lx: bad checksum (not a Multiboot kernel? give -mode to load it as a flat binary or ELF)",
+				  bad1);
+	if (bad2 >= 0)
+		return load_error(err, errlen,
+				  "Multiboot2 header at offset 0x%lx: bad checksum (not a Multiboot2 kernel? give -mode to load it as a flat binary or ELF)",
+				  bad2);
+	return 0;
+}
+
 static void report_placement(struct vm *vm)
 {
 	for (int i = 0; i < vm->ram_use.n; i++) {
@@ -98,21 +141,21 @@ int guest_load_source(struct vm *vm, const struct image_source *src, const struc
 	if (opt->stack_set && claim_stack(vm, opt->stack, err, errlen) < 0)
 		return -1;
 
-	long bad_checksum_at;
-	long mb = multiboot_find_header(head, head_len, &bad_checksum_at);
-	/* GRUB and QEMU skip a magic whose checksum is wrong, and QEMU then
-	 * tries the file as something else; a kernel whose header has a typo
-	 * would so run as a flat binary and die far from the cause. vmm says
-	 * so, unless -mode or -load declared the file a flat binary. */
-	if (mb < 0 && bad_checksum_at >= 0 && !opt->ignore_bad_multiboot)
-		return load_error(err, errlen,
-				  "Multiboot header at offset 0x%lx: bad checksum (not a Multiboot kernel? give -mode to load it as a flat binary or ELF)",
-				  bad_checksum_at);
+	long bad1, bad2;
+	long mb1 = multiboot_find_header(head, head_len, &bad1);
+	long mb2 = multiboot2_find_header(head, head_len, &bad2);
+	int multiboot = pick_multiboot(vm, opt, mb1, mb2, bad1, bad2, err, errlen);
+	if (multiboot < 0)
+		return -1;
+	if (opt->initrd && multiboot == 0)
+		return load_error(err, errlen, "-initrd gives modules to a Multiboot kernel, and this is not one");
 	const char *refusal = refused_format(head, head_len);
 	int rc;
 	*res = (struct load_result){ 0 };
-	if (mb >= 0) {
-		rc = load_multiboot(vm, src, head, head_len, mb, opt, res, err, errlen);
+	if (multiboot == 1) {
+		rc = load_multiboot(vm, src, head, head_len, mb1, opt, res, err, errlen);
+	} else if (multiboot == 2) {
+		rc = load_multiboot2(vm, src, head, head_len, mb2, opt, res, err, errlen);
 	} else if (is_elf(head, head_len)) {
 		rc = load_elf(vm, src, res, err, errlen);
 		res->mode = res->format == FORMAT_ELF64 ? MODE_LONG : MODE_PROTECTED;
@@ -142,8 +185,8 @@ int guest_load_source(struct vm *vm, const struct image_source *src, const struc
 		return load_error(err, errlen, "cannot set up the vCPU: %s", strerror(errno));
 	if (vm->cfg.verbose)
 		report_placement(vm);
-	if (res->format == FORMAT_MULTIBOOT)
-		return multiboot_set_boot_regs(vm, err, errlen);
+	if (res->boot_magic)
+		return multiboot_set_boot_regs(vm, res, err, errlen);
 	return 0;
 }
 

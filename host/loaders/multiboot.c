@@ -1,40 +1,43 @@
 /*
  * Multiboot v1 kernels, started the way QEMU's -kernel starts them: the
  * image is loaded from its ELF program headers, or from the header's
- * addresses when flag 16 (the "a.out kludge") is set; the vCPU starts in
- * 32-bit protected mode with paging off, EAX = 0x2BADB002 and EBX = the
- * physical address of a Multiboot information structure with the memory
- * sizes, a memory map, the command line and the boot loader's name.
+ * addresses when flag 16 (the "a.out kludge") is set; -initrd's modules go
+ * page-aligned after it; the vCPU starts in 32-bit protected mode with
+ * paging off, EAX = 0x2BADB002 and EBX = the physical address of a Multiboot
+ * information structure: memory sizes, boot device, command line, modules,
+ * memory map and the boot loader's name (flags 0x24F, as QEMU's). vmm places
+ * it as its own (reported reserved) where the kernel and modules are not.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "formats.h"
-#include "guest_ram.h"
 #include "layout.h"
+#include "multiboot_common.h"
 
 #define MB_HEADER_MAGIC 0x1BADB002u
 #define MB_BOOT_MAGIC   0x2BADB002u
 #define MB_SEARCH_LIMIT 8192
 #define MB_FLAG_AOUT_KLUDGE (1u << 16)
-/* Required-feature bits vmm can honour: page-aligned modules (there are
- * none), memory info (always given), video mode (ignored, as QEMU does). */
+/* Required-feature bits vmm can honour: page-aligned modules (modules are
+ * always page-aligned, as QEMU places them), memory info (always given),
+ * video mode (ignored, as QEMU does). */
 #define MB_FLAGS_SUPPORTED_LOW 0x7u
 
 #define MBI_FLAG_MEM      (1u << 0)
+#define MBI_FLAG_BOOTDEV  (1u << 1)
 #define MBI_FLAG_CMDLINE  (1u << 2)
 #define MBI_FLAG_MODS     (1u << 3)
 #define MBI_FLAG_MMAP     (1u << 6)
 #define MBI_FLAG_LOADER   (1u << 9)
-
-/* The information structure and what it points to, all in vmm's reserved
- * area so the kernel cannot overwrite it by loading over it. */
-#define MBI_ADDR        BOOT_INFO_ADDR
-#define MBI_MMAP_ADDR   (BOOT_INFO_ADDR + 0x100)
-#define MBI_LOADER_ADDR (BOOT_INFO_ADDR + 0x300)
-#define MBI_CMDLINE_ADDR (BOOT_INFO_ADDR + 0x400)
-#define MBI_CMDLINE_MAX (BOOT_INFO_END - MBI_CMDLINE_ADDR)
+/* QEMU's fixed value: BIOS drive 0x80, partition 0, no sub-partitions. */
+#define MBI_BOOT_DEVICE   0x8000FFFFu
+/* The fixed part's room: the fields up to the framebuffer's (116 bytes),
+ * rounded up, so a kernel reading fields its flags do not announce reads
+ * zeros. */
+#define MBI_FIXED_SIZE    128
 
 struct mb_header {
 	uint32_t magic, flags, checksum;
@@ -70,57 +73,57 @@ long multiboot_find_header(const uint8_t *head, size_t len, long *bad_checksum_a
 	return -1;
 }
 
-static int load_aout_kludge(struct vm *vm, const struct image_source *src, long hoff,
-			    const struct mb_header *h, struct load_result *res, char *err, size_t errlen)
-{
-	uint64_t size = src->size;
-	if ((uint64_t)hoff + sizeof(*h) > size)
-		return load_error(err, errlen, "Multiboot header is truncated");
-	if (h->header_addr < h->load_addr || h->header_addr - h->load_addr > (uint32_t)hoff)
-		return load_error(err, errlen, "Multiboot header addresses are inconsistent");
-	uint64_t file_off = (uint64_t)hoff - (h->header_addr - h->load_addr);
-	uint64_t load_size = h->load_end_addr ? (uint64_t)h->load_end_addr - h->load_addr
-					      : size - file_off;
-	if (h->load_end_addr && h->load_end_addr < h->load_addr)
-		return load_error(err, errlen, "Multiboot load_end_addr is below load_addr");
-	if (load_size > size - file_off)
-		return load_error(err, errlen, "Multiboot image is truncated: load_end_addr lies past the file");
-	uint64_t mem_end = h->bss_end_addr ? h->bss_end_addr : h->load_addr + load_size;
-	if (mem_end < h->load_addr + load_size)
-		return load_error(err, errlen, "Multiboot bss_end_addr is below the loaded image");
-	/* The place in RAM is checked before a byte of the file is read. */
-	uint8_t *dst = image_place(vm, h->load_addr, mem_end - h->load_addr, "image", err, errlen);
-	if (!dst || image_read(src, file_off, dst, load_size, err, errlen) < 0)
-		return -1;
-	memset(dst + load_size, 0, mem_end - h->load_addr - load_size);
-	res->entry = h->entry_addr;
-	return 0;
-}
+struct mb_module_entry {
+	uint32_t mod_start, mod_end, cmdline, reserved;
+};
 
-static void write_boot_info(struct vm *vm, const struct load_options *opt)
-{
-	struct hc_memmap_entry map[8];
-	int n = vm_memmap(vm, map, 8);
-	struct mb_mmap_entry *mmap = (struct mb_mmap_entry *)(vm->ram + MBI_MMAP_ADDR);
-	for (int i = 0; i < n; i++)
-		mmap[i] = (struct mb_mmap_entry){ sizeof(mmap[i]) - 4, map[i].base, map[i].length,
-						  map[i].type };
+struct info_input {
+	const struct load_options *opt;
+	const struct mb_modules *modules;
+};
 
+/* The boot information for address `base`: the fixed part, the memory map,
+ * the module list, then the strings. */
+static void build_info(struct boot_blob *b, uint64_t base, const struct hc_memmap_entry *map, int n,
+		       const void *ctx)
+{
+	const struct info_input *in = ctx;
+	uint32_t at = (uint32_t)base;
+	blob_put(b, NULL, MBI_FIXED_SIZE, 8);
+	size_t mmap_off = blob_put(b, NULL, 0, 8);
+	for (int i = 0; i < n; i++) {
+		struct mb_mmap_entry e = { sizeof(e) - 4, map[i].base, map[i].length, map[i].type };
+		blob_put(b, &e, sizeof(e), 1);
+	}
+	size_t mods_off = blob_put(b, NULL, (size_t)in->modules->count * sizeof(struct mb_module_entry), 8);
+	for (int i = 0; i < in->modules->count; i++) {
+		const struct mb_module *m = &in->modules->mod[i];
+		/* QEMU passes the whole "FILE ARGS" as the module's string. */
+		size_t s = blob_put(b, m->spec, strlen(m->spec) + 1, 1);
+		struct mb_module_entry e = { (uint32_t)m->start, (uint32_t)m->end, at + (uint32_t)s, 0 };
+		blob_set(b, mods_off + (size_t)i * sizeof(e), &e, sizeof(e));
+	}
 	/* QEMU passes "<kernel file> <-append text>"; so does vmm. */
-	snprintf((char *)vm->ram + MBI_CMDLINE_ADDR, MBI_CMDLINE_MAX, "%s %s",
-		 opt->name ? opt->name : "", opt->cmdline ? opt->cmdline : "");
-	strcpy((char *)vm->ram + MBI_LOADER_ADDR, "vmm");
+	const char *name = in->opt->name ? in->opt->name : "";
+	const char *args = in->opt->cmdline ? in->opt->cmdline : "";
+	size_t cmdline_off = blob_put(b, name, strlen(name), 1);
+	blob_put(b, " ", 1, 1);
+	blob_put(b, args, strlen(args) + 1, 1);
+	size_t loader_off = blob_put(b, "vmm", 4, 1);
 
 	struct mb_info info = {
-		.flags = MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MODS | MBI_FLAG_MMAP | MBI_FLAG_LOADER,
-		.mem_lower = (uint32_t)(LOW_RAM_END >> 10),
-		.mem_upper = (uint32_t)((vm->mem_size - HIGH_RAM_BASE) >> 10),
-		.cmdline = (uint32_t)MBI_CMDLINE_ADDR,
-		.mmap_length = (uint32_t)(n * sizeof(*mmap)),
-		.mmap_addr = (uint32_t)MBI_MMAP_ADDR,
-		.boot_loader_name = (uint32_t)MBI_LOADER_ADDR,
+		.flags = MBI_FLAG_MEM | MBI_FLAG_BOOTDEV | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
+			 MBI_FLAG_MMAP | MBI_FLAG_LOADER,
+		.boot_device = MBI_BOOT_DEVICE,
+		.cmdline = at + (uint32_t)cmdline_off,
+		.mods_count = (uint32_t)in->modules->count,
+		.mods_addr = at + (uint32_t)mods_off,
+		.mmap_length = (uint32_t)((size_t)n * sizeof(struct mb_mmap_entry)),
+		.mmap_addr = at + (uint32_t)mmap_off,
+		.boot_loader_name = at + (uint32_t)loader_off,
 	};
-	memcpy(vm->ram + MBI_ADDR, &info, sizeof(info));
+	multiboot_memory_sizes(map, n, &info.mem_lower, &info.mem_upper);
+	blob_set(b, 0, &info, sizeof(info));
 }
 
 int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t *head,
@@ -135,7 +138,11 @@ int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t 
 				  h.flags);
 	int rc;
 	if (h.flags & MB_FLAG_AOUT_KLUDGE) {
-		rc = load_aout_kludge(vm, src, hoff, &h, res, err, errlen);
+		if ((uint64_t)hoff + sizeof(h) > src->size)
+			return load_error(err, errlen, "Multiboot header is truncated");
+		struct mb_load_addresses a = { h.header_addr, h.load_addr, h.load_end_addr, h.bss_end_addr };
+		rc = multiboot_load_addresses(vm, src, hoff, &a, "Multiboot", err, errlen);
+		res->entry = h.entry_addr;
 	} else if (is_elf(head, head_len)) {
 		rc = load_elf(vm, src, res, err, errlen);
 		if (rc == 0 && res->format != FORMAT_ELF32)
@@ -148,22 +155,24 @@ int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t 
 	/* The entry point is checked by guest_load_source(), after -entry. */
 	res->format = FORMAT_MULTIBOOT;
 	res->mode = MODE_PROTECTED;
-	/* vmm's range for the information: never where the kernel is. */
-	const struct ram_range *used = vm_ram_overlap(vm, MBI_ADDR, BOOT_INFO_END - MBI_ADDR);
-	if (used || vm_ram_claim(vm, MBI_ADDR, BOOT_INFO_END - MBI_ADDR, RAM_VMM, "Multiboot information") < 0)
-		return load_error(err, errlen, "Multiboot kernel overlaps vmm's Multiboot information at 0x%llx-0x%llx",
-				  (unsigned long long)MBI_ADDR, (unsigned long long)BOOT_INFO_END - 1);
-	write_boot_info(vm, opt);
-	return 0;
+	struct mb_modules mods;
+	rc = multiboot_modules_load(vm, opt->initrd, &mods, err, errlen);
+	if (rc == 0) {
+		struct info_input in = { opt, &mods };
+		rc = multiboot_write_info(vm, build_info, &in, &res->boot_info, err, errlen);
+		res->boot_magic = MB_BOOT_MAGIC;
+	}
+	multiboot_modules_free(&mods);
+	return rc;
 }
 
-int multiboot_set_boot_regs(struct vm *vm, char *err, size_t errlen)
+int multiboot_set_boot_regs(struct vm *vm, const struct load_result *res, char *err, size_t errlen)
 {
 	struct kvm_regs regs;
 	if (vm_get_regs(vm, &regs) < 0)
 		return load_error(err, errlen, "cannot read the vCPU registers: %s", strerror(errno));
-	regs.rax = MB_BOOT_MAGIC;
-	regs.rbx = MBI_ADDR;
+	regs.rax = res->boot_magic;
+	regs.rbx = res->boot_info;
 	if (vm_set_regs(vm, &regs) < 0)
 		return load_error(err, errlen, "cannot set the vCPU registers: %s", strerror(errno));
 	return 0;

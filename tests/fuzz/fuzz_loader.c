@@ -87,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case FORMAT_ELF32:
 		case FORMAT_MULTIBOOT:
+		case FORMAT_MULTIBOOT2:
 			FUZZ_CHECK(res.mode == MODE_PROTECTED, "%s in mode %d", guest_format_name(res.format), res.mode);
 			break;
 		}
