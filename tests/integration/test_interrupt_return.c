@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <cmocka.h>
@@ -95,10 +94,8 @@ static void test_long_mode_iretq(void **state)
 static void test_protected_mode_iret(void **state)
 {
 	(void)state;
-	if (!host_runs_int32()) {
-		printf("note: skipped: %s\n", INT32_SKIP_REASON);
-		skip();
-	}
+	if (!host_runs_int32())
+		skip(); /* host_runs_int32() printed the reason */
 	run_two_exceptions(MODE_PROTECTED, SNIPPET(ret32));
 }
 
