@@ -188,6 +188,12 @@ else
 		pass serial-terminal-restored-sigsegv
 	else fail serial-terminal-restored-sigsegv "status $rc, restored: $(restored sigsegv && echo yes || echo no)"; fi
 
+	# A setup error after COM1 took the terminal (the disk is opened later).
+	term_run setup-error "$VMM -serial stdio -guest $ECHO -disk $TMP/no/such.img 2>$TMP/setup-error.err"
+	term_done setup-error
+	if [ "$rc" = 2 ] && restored setup-error; then pass serial-terminal-restored-setup-error
+	else fail serial-terminal-restored-setup-error "status $rc, restored: $(restored setup-error && echo yes || echo no)"; fi
+
 	SHIM=$BUILD/tests/tools/forbidden_call.so
 	OUTPUT_GUEST=$BUILD/tests/guests/output_guest.bin
 	if [ ! -f "$SHIM" ] || [ ! -f "$OUTPUT_GUEST" ]; then
