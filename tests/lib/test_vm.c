@@ -123,8 +123,8 @@ bool host_runs_int32(void)
 		known = test_vm_run(vm, 10, NULL) == STOP_HALT && test_vm_rax(vm) == 42;
 		vm_destroy(vm);
 		if (!known)
-			fprintf(stderr, "note: %s (the probe guest's iret fails); 32-bit interrupt tests "
-					"are skipped\n", INT32_SKIP_REASON);
+			fprintf(stderr, "note: 32-bit interrupt tests are skipped: %s\n",
+				INT32_SKIP_REASON);
 	}
 	return known;
 }
