@@ -30,6 +30,8 @@ check() { # NAME WANT_STATUS WANT_STDOUT
 # --- piped input -------------------------------------------------------------
 echo_pipe serial-stdio-pipe-irq "hello${EOT}" -serial stdio -guest "$ECHO" -timeout 30
 check serial-stdio-pipe-irq 33 "$READY_IRQ"$'\n'"hello"
+echo_pipe serial-stdio-pipe-kernel-irqchip "hello${EOT}" -irqchip kernel -serial stdio -guest "$ECHO" -timeout 30
+check serial-stdio-pipe-kernel-irqchip 33 "$READY_IRQ"$'\n'"hello"
 echo_pipe serial-stdio-pipe-poll "hello"$'\n'"${EOT}" -serial stdio -guest "$ECHO" -append poll -timeout 30
 check serial-stdio-pipe-poll 33 "serial_echo: ready (poll)"$'\n'"hello"
 
