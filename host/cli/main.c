@@ -126,6 +126,9 @@ int main(int argc, char **argv)
 		return EXIT_HOST_ERROR;
 	}
 	enum vm_stop_reason reason = vm_run(vm, opt.timeout_sec);
+	const char *hint = guest_fault_hint(vm, &res, opt.mode_set, reason);
+	if (hint)
+		fprintf(stderr, "vmm: note: %s\n", hint);
 	if (reason == STOP_TIMEOUT)
 		fprintf(stderr, "vmm: guest stopped after the %g s timeout\n", opt.timeout_sec);
 	if (opt.stats)

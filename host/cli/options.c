@@ -24,7 +24,10 @@ static void usage(FILE *out)
 		"  -disk-ro          open the -disk image read-only (guest writes fail)\n"
 		"  -mode MODE        CPU mode for flat binaries: real (default), protected, paged32, long\n"
 		"  -load ADDR        guest-physical load address of a flat binary (default 0)\n"
-		"  -entry ADDR       entry point (default: the load address, or the ELF/Multiboot entry)\n"
+		"  -entry ADDR       entry point (default: the load address, or the ELF/Multiboot entry);\n"
+		"                    physical: an address in an ELF segment's virtual range is translated\n"
+		"  -stack ADDR       initial stack pointer RSP, any mode (default: the top of RAM; real\n"
+		"                    mode: 0x90000, SS = 0 so SP = 0: the top of the first 64 KiB)\n"
 		"  -mem SIZE         guest RAM, e.g. 64M, 1G (default 64M; 2M..3G)\n"
 		"  -append TEXT      Multiboot command line (after the file name, as QEMU passes it;\n"
 		"                    Multiboot2: the text alone, as GRUB passes it)\n"
@@ -149,6 +152,7 @@ enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OP
 enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
 enum { OPT_SANDBOX = 768 };
 enum { OPT_IRQCHIP = 1024, OPT_SERIAL, OPT_RTC };
+enum { OPT_STACK = 1280 };
 enum { OPT_INITRD = 1536, OPT_MULTIBOOT2 };
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
@@ -160,6 +164,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "entry", required_argument, NULL, OPT_ENTRY },
+		{ "stack", required_argument, NULL, OPT_STACK },
 		{ "mem", required_argument, NULL, OPT_MEM },
 		{ "append", required_argument, NULL, OPT_APPEND },
 		{ "initrd", required_argument, NULL, OPT_INITRD },
@@ -207,6 +212,11 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			if (parse_size(optarg, &opt->load.entry) < 0)
 				return bad(status, "bad entry address '%s'", optarg);
 			opt->load.entry_set = true;
+			break;
+		case OPT_STACK: /* checked against guest RAM by the loader */
+			if (parse_size(optarg, &opt->load.stack) < 0)
+				return bad(status, "bad stack address '%s'", optarg);
+			opt->load.stack_set = true;
 			break;
 		case OPT_MEM:
 			if (parse_size(optarg, &v) < 0 || v < MEM_MIN || v > MEM_MAX || v % 4096)

@@ -118,12 +118,14 @@ static int pick_multiboot(const struct vm *vm, const struct load_options *opt, l
 	return 0;
 }
 
-static void report_placement(struct vm *vm)
+/* -v: where vmm put its own structures (reported reserved). */
+static void report_placement(const struct vm *vm)
 {
 	for (int i = 0; i < vm->ram_use.n; i++) {
 		const struct ram_range *r = &vm->ram_use.ranges[i];
-		fprintf(stderr, "vmm: guest RAM 0x%llx-0x%llx: %s%s\n", (unsigned long long)r->base,
-			(unsigned long long)r->end - 1, r->what, r->owner == RAM_VMM ? " (vmm's, reserved)" : "");
+		if (r->owner == RAM_VMM)
+			fprintf(stderr, "vmm: vmm's %s at 0x%llx-0x%llx (reported reserved)\n", r->what,
+				(unsigned long long)r->base, (unsigned long long)r->end - 1);
 	}
 }
 
@@ -188,6 +190,22 @@ int guest_load_source(struct vm *vm, const struct image_source *src, const struc
 	if (res->boot_magic)
 		return multiboot_set_boot_regs(vm, res, err, errlen);
 	return 0;
+}
+
+/* "First instructions": a 32-bit program decoded as 16-bit code faults
+ * after a handful of exits at most, usually none. */
+#define FAULT_HINT_MAX_EXITS 16
+
+const char *guest_fault_hint(const struct vm *vm, const struct load_result *res, bool mode_given,
+			     enum vm_stop_reason reason)
+{
+	if (res->format != FORMAT_FLAT || res->mode != MODE_REAL || mode_given)
+		return NULL;
+	if (reason != STOP_TRIPLE_FAULT && reason != STOP_KVM_ERROR)
+		return NULL;
+	if (vm->stats.exits > FAULT_HINT_MAX_EXITS)
+		return NULL;
+	return "flat binaries start in real mode; use -mode protected|long";
 }
 
 int guest_load(struct vm *vm, const uint8_t *image, size_t size, const struct load_options *opt,

@@ -26,5 +26,10 @@ int guest_load(struct vm *vm, const uint8_t *image, size_t size, const struct lo
 int guest_load_source(struct vm *vm, const struct image_source *src, const struct load_options *opt,
 		      struct load_result *res, char *err, size_t errlen);
 const char *guest_format_name(enum guest_format f);
+/* After the run: a hint when a flat binary started in real mode only because
+ * no -mode was given (mode_given false) and faulted within its first few
+ * exits, as a 32- or 64-bit program started in real mode does; else NULL. */
+const char *guest_fault_hint(const struct vm *vm, const struct load_result *res, bool mode_given,
+			     enum vm_stop_reason reason);
 
 #endif
