@@ -50,9 +50,6 @@
 #define PD64_ADDR          (RESERVED_BASE + CPU_TABLES_PD64)
 #define PD32_ADDR          (RESERVED_BASE + CPU_TABLES_PD32)
 #define GDT_ADDR           (RESERVED_BASE + CPU_TABLES_GDT)
-/* Multiboot information (multiboot.c, until it is placed with vm_ram_alloc). */
-#define BOOT_INFO_ADDR     0xE8000ull
-#define BOOT_INFO_END      0xF0000ull
 
 /* Space kept free at the top of RAM for the initial stack of protected,
  * paged32 and long-mode starts: no image may reach into it. */
