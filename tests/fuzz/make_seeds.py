@@ -347,7 +347,9 @@ def loader_seeds():
     g = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "guest")
     real_guests = [("hello-real.bin", F_REAL), ("hello-protected.bin", F_PROT), ("hello-long.bin", F_LONG),
                    ("hello_mb-multiboot.elf", 0), ("hello_mb-multiboot64.elf", F_APPEND),
-                   ("test_vga_pv-protected.bin", F_PROT | F_FILE), ("printf_test-multiboot.elf", F_FILE)]
+                   ("test_vga_pv-protected.bin", F_PROT | F_FILE), ("printf_test-multiboot.elf", F_FILE),
+                   ("mb2_info-multiboot2.elf", F_APPEND), ("mb2_info-multiboot2-aout.bin", F_FILE),
+                   ("mb2_info-multiboot-both.elf", 0)]
     for name, flags in real_guests:
         path = os.path.join(g, name)
         if os.path.exists(path):
