@@ -55,13 +55,16 @@ static const char *header_tag_name(uint16_t type)
 }
 
 /* The information request: each type asked for without the optional flag
- * must be one vmm gives. */
-static int check_info_request(const uint8_t *tag, uint32_t size, bool optional, char *err,
-			      size_t errlen)
+ * must be one vmm gives. The load base is given when asked for, as well as
+ * to relocatable kernels. */
+static int check_info_request(const uint8_t *tag, uint32_t size, bool optional,
+			      struct mb2_request *rq, char *err, size_t errlen)
 {
 	for (uint32_t off = MB2_TAG_HEAD; off + 4 <= size; off += 4) {
 		uint32_t type;
 		memcpy(&type, tag + off, 4);
+		if (type == MB2_TAG_LOAD_BASE_ADDR)
+			rq->wants_load_base = true;
 		if (!optional && !multiboot2_info_tag_supported(type))
 			return load_error(err, errlen,
 					  "Multiboot2 kernel requires boot information tag %u (%s), which vmm does not provide",
@@ -95,7 +98,7 @@ static int parse_header(const uint8_t *hdr, uint32_t len, struct mb2_request *rq
 		case MB2_HTAG_END:
 			return 0;
 		case MB2_HTAG_INFO_REQUEST:
-			if (check_info_request(p, t.size, optional, err, errlen) < 0)
+			if (check_info_request(p, t.size, optional, rq, err, errlen) < 0)
 				return -1;
 			break;
 		case MB2_HTAG_ADDRESS:
@@ -261,7 +264,8 @@ int load_multiboot2(struct vm *vm, const struct image_source *src, const uint8_t
 	rc = multiboot_modules_load(vm, opt->initrd, &mods, err, errlen);
 	if (rc == 0) {
 		struct mb2_info_input in = { .cmdline = opt->cmdline, .modules = &mods,
-					     .load_base_set = rq.relocatable, .load_base = (uint32_t)load_base };
+					     .load_base_set = rq.relocatable || rq.wants_load_base,
+					     .load_base = (uint32_t)load_base };
 		rc = multiboot_write_info(vm, build_info, &in, &res->boot_info, err, errlen);
 		res->boot_magic = MB2_BOOT_MAGIC;
 	}

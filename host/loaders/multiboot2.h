@@ -68,6 +68,7 @@ struct mb2_request {
 	uint32_t entry_addr;
 	bool relocatable;
 	uint32_t reloc_min, reloc_max;
+	bool wants_load_base; /* the information request names tag 21 */
 };
 
 /* The boot information's inputs. */
@@ -76,7 +77,7 @@ struct mb2_info_input {
 	const struct mb_modules *modules;
 	const struct hc_memmap_entry *map;
 	int map_count;
-	bool load_base_set;          /* relocatable: tell the kernel its base */
+	bool load_base_set;          /* relocatable, or asked for: tell the kernel its base */
 	uint32_t load_base;
 };
 

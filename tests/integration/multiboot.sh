@@ -134,6 +134,8 @@ elif action == "arch-mips":
     fix_checksum()
 elif action == "request-acpi":          # ask for tag 14 (ACPI old RSDP)
     struct.pack_into("<I", data, tag[1] + 8, 14)
+elif action == "request-load-base":     # ask for tag 21 without being relocatable
+    struct.pack_into("<I", data, tag[1] + 8, 21)
 elif action == "request-acpi-optional":
     struct.pack_into("<I", data, tag[1] + 8, 14)
     struct.pack_into("<H", data, tag[1] + 2, 1)
@@ -151,7 +153,7 @@ open(dst, "wb").write(data)
 PY
 }
 for action in bad-checksum arch-mips request-acpi request-acpi-optional unknown-tag efi-bs graphics-only \
-	load-addr-minus-1 relocatable; do
+	load-addr-minus-1 relocatable request-load-base; do
 	mb2_patch "$MB2_AOUT" "$TMP/mb2-$action.bin" "$action"
 done
 expect_error mb2-bad-checksum "^vmm: .*: Multiboot2 header at offset 0x0: bad checksum" \
@@ -164,6 +166,8 @@ mb2_check mb2-optional-tag-ignored "$TMP/mb2-request-acpi-optional.bin" 64M --cm
 mb2_check mb2-load-addr-minus-1 "$TMP/mb2-load-addr-minus-1.bin" 8M --cmdline "" --
 mb2_check mb2-relocatable "$TMP/mb2-relocatable.bin" 8M --cmdline "" -- -v
 has_lines mb2-relocatable-load-base "$TMP/mb2-relocatable.out" "tag 21 size 12: load base 0x100000"
+mb2_check mb2-load-base-requested "$TMP/mb2-request-load-base.bin" 8M --cmdline "" --
+has_lines mb2-load-base-requested-tag "$TMP/mb2-load-base-requested.out" "tag 21 size 12: load base 0x100000"
 grep -q "relocatable (0x100000-0x10000000): loaded at its linked address 0x100000" "$TMP/mb2-relocatable.err" &&
 	pass mb2-relocatable-verbose || fail mb2-relocatable-verbose "$(head -c 300 "$TMP/mb2-relocatable.err")"
 expect_error mb2-unknown-header-tag "Multiboot2 kernel requires header tag 99, which vmm does not know" \
