@@ -16,8 +16,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vmm -guest FILE [-disk FILE] [options]\n"
-		"Runs one guest on KVM: a flat binary, an ELF32/ELF64 executable or a Multiboot v1 kernel\n"
-		"(detected from the file). Options take one dash or two.\n"
+		"Runs one guest on KVM: a flat binary, an ELF32/ELF64 executable, a Multiboot v1 or\n"
+		"Multiboot2 kernel (detected from the file). Options take one dash or two.\n"
 		"\n"
 		"  -guest FILE       the guest image (required)\n"
 		"  -disk FILE[,ro]   a raw disk image (size a multiple of 512) as the ATA master and PV disk\n"
