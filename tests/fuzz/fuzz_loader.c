@@ -6,7 +6,8 @@
  * Input: u8 flags, the overrides it names, then the image (the rest):
  *	bits 0-1  -mode for flat binaries: real, protected, paged32, long
  *	bit 2     -load: u32 load address follows
- *	bit 3     -entry: u32 entry follows (u64 with bit 4)
+ *	bit 3     -entry: u32 entry follows (u64 with bit 4); physical, or
+ *	          translated when inside an ELF segment's virtual range
  *	bit 5     -append "root=/dev/fuzz quiet"
  *	bit 6     read the image from a file (pread), not from memory
  *	bit 7     ignore a Multiboot magic with a bad checksum (as -mode/-load do)
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "formats.h"
 #include "loader.h"
 #include "vm.h"
 
@@ -91,7 +93,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(res.mode == MODE_PROTECTED, "%s in mode %d", guest_format_name(res.format), res.mode);
 			break;
 		}
-		FUZZ_CHECK(!opt.entry_set || res.entry == opt.entry, "-entry 0x%llx ignored",
+		/* -entry is physical; inside an ELF segment's virtual range it is
+		 * translated as e_entry is (issue 11). */
+		struct image_source src = { .size = len, .mem = image, .fd = -1 };
+		uint64_t want = res.elf_segments ? elf_virt_to_phys(&src, opt.entry) : opt.entry;
+		FUZZ_CHECK(!opt.entry_set || res.entry == want, "-entry 0x%llx ignored",
 			   (unsigned long long)opt.entry);
 	}
 	fuzz_vm_clear_ram(vm);

@@ -295,8 +295,9 @@ F_REAL, F_PROT, F_PAGED32, F_LONG = 0, 1, 2, 3
 F_LOAD, F_ENTRY, F_ENTRY64, F_APPEND, F_FILE, F_IGNORE_BAD_MB = 4, 8, 16, 32, 64, 128
 
 
-def elf(bits, entry, segments):
-    """A minimal ELF executable: segments = [(paddr, bytes, memsz)]."""
+def elf(bits, entry, segments, vbase=0, etype=2):
+    """A minimal ELF executable: segments = [(paddr, bytes, memsz)], each at
+    p_vaddr = paddr + vbase (a higher-half kernel); etype 3 = PIE, 1 = object."""
     code = b""
     if bits == 64:
         ehsize, phsize = 64, 56
@@ -306,18 +307,18 @@ def elf(bits, entry, segments):
     phdrs = b""
     for paddr, body, memsz in segments:
         if bits == 64:
-            phdrs += struct.pack("<IIQQQQQQ", 1, 7, off, paddr, paddr, len(body), memsz, 0x1000)
+            phdrs += struct.pack("<IIQQQQQQ", 1, 7, off, paddr + vbase, paddr, len(body), memsz, 0x1000)
         else:
-            phdrs += struct.pack("<IIIIIIII", 1, off, paddr, paddr, len(body), memsz, 7, 0x1000)
+            phdrs += struct.pack("<IIIIIIII", 1, off, paddr + vbase, paddr, len(body), memsz, 7, 0x1000)
         code += body
         off += len(body)
     ident = b"\x7fELF" + bytes([2 if bits == 64 else 1, 1, 1]) + bytes(9)
     machine = 62 if bits == 64 else 3
     if bits == 64:
-        eh = ident + struct.pack("<HHIQQQIHHHHHH", 2, machine, 1, entry, ehsize, 0, 0, ehsize, phsize,
+        eh = ident + struct.pack("<HHIQQQIHHHHHH", etype, machine, 1, entry, ehsize, 0, 0, ehsize, phsize,
                                  len(segments), 0, 0, 0)
     else:
-        eh = ident + struct.pack("<HHIIIIIHHHHHH", 2, machine, 1, entry, ehsize, 0, 0, ehsize, phsize,
+        eh = ident + struct.pack("<HHIIIIIHHHHHH", etype, machine, 1, entry, ehsize, 0, 0, ehsize, phsize,
                                  len(segments), 0, 0, 0)
     return eh + phdrs + code
 
@@ -349,7 +350,7 @@ def loader_seeds():
                    ("hello_mb-multiboot.elf", 0), ("hello_mb-multiboot64.elf", F_APPEND),
                    ("test_vga_pv-protected.bin", F_PROT | F_FILE), ("printf_test-multiboot.elf", F_FILE),
                    ("mb2_info-multiboot2.elf", F_APPEND), ("mb2_info-multiboot2-aout.bin", F_FILE),
-                   ("mb2_info-multiboot-both.elf", 0)]
+                   ("mb2_info-multiboot-both.elf", 0), ("low_segment.elf", 0), ("higher_half.elf", F_FILE)]
     for name, flags in real_guests:
         path = os.path.join(g, name)
         if os.path.exists(path):
@@ -380,6 +381,23 @@ def loader_seeds():
     save("loader", "flat-load-vga", bytes([F_REAL | F_LOAD]) + struct.pack("<I", 0x9FFF0) + HLT * 32)
     save("loader", "flat-load-top", bytes([F_PAGED32 | F_LOAD | F_FILE]) + struct.pack("<I", 0x3EFFE0) + HLT * 32)
     save("loader", "empty", bytes([F_REAL]))
+    # Issue 11: loads anywhere but the VGA window, virtual entries, refusals.
+    path = os.path.join(g, "realmode_switch.bin")
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            save("loader", "guest-realmode_switch.bin", bytes([F_REAL | F_LOAD]) + struct.pack("<I", 0x7C00) + f.read())
+    save("loader", "elf32-bios-area", bytes([0]) + elf(32, 0xE0000, [(0xE0000, HLT * 8, 0x20000)]))
+    save("loader", "flat-load-bios-area", bytes([F_LONG | F_LOAD]) + struct.pack("<I", 0xE0000) + HLT * 32)
+    save("loader", "elf32-higher-half", bytes([0]) +
+         elf(32, 0xC010000C, [(0x100000, HLT * 32, 0x1000)], vbase=0xC0000000))
+    save("loader", "elf32-higher-half-entry", bytes([F_ENTRY]) + struct.pack("<I", 0xC0100010) +
+         elf(32, 0xC010000C, [(0x100000, HLT * 32, 0x1000)], vbase=0xC0000000))
+    save("loader", "elf64-pie", bytes([0]) + elf(64, 0x1000, [(0x1000, HLT, 0x10)], etype=3))
+    save("loader", "elf32-relocatable", bytes([0]) + elf(32, 0, [(0, HLT, 0x10)], etype=1))
+    bz = bytearray(0x400)
+    bz[0:2], bz[0x1FE:0x200], bz[0x202:0x206] = b"MZ", b"\x55\xaa", b"HdrS"
+    save("loader", "bzimage", bytes([0]) + bytes(bz))
+    save("loader", "pe-mz", bytes([F_FILE]) + b"MZ" + bytes(0x3A) + struct.pack("<I", 0x40) + b"PE\0\0" + bytes(64))
 
 
 if __name__ == "__main__":
