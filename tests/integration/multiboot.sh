@@ -107,6 +107,51 @@ else
 	fail mb2-both-default "status $rc, out '$(head -c 100 "$TMP/mb2-both-default.out")', err '$(head -c 300 "$TMP/mb2-both-default.err")'"
 fi
 
+# ---- Multiboot2 under GRUB: the same kernel, the same tags ------------------
+# GRUB is the reference loader for Multiboot2 (QEMU's -kernel has none): a
+# rescue CD with `multiboot2 /boot/kernel one two` and two `module2` lines,
+# booted in QEMU. What both must agree on: the command line and the module
+# tags (strings, sizes, bytes; not addresses), the memory map's entry format,
+# and the parser's checks of the specification (GRUB's structure is parsed
+# with --any-loader: it has no framebuffer tag without a VGA card and keeps
+# its information in usable RAM, both allowed).
+same_as_grub() { # NAME KERNEL
+	local name=$1 kernel=$2 dir=$TMP/iso-$1
+	if [ -z "$QEMU" ] || ! command -v grub-mkrescue >/dev/null || ! command -v xorriso >/dev/null ||
+		[ ! -d /usr/lib/grub/i386-pc ]; then
+		skip "$name" "needs QEMU, grub-mkrescue, xorriso and GRUB's i386-pc modules (grub-pc-bin)"
+		return
+	fi
+	mkdir -p "$dir/boot/grub"
+	cp "$kernel" "$dir/boot/kernel"
+	cp "$TMP/a" "$TMP/b" "$dir/boot/"
+	printf '%s\n' 'set timeout=0' 'menuentry kernel {' '	multiboot2 /boot/kernel one two' \
+		'	module2 /boot/a x y' '	module2 /boot/b' '	boot' '}' >"$dir/boot/grub/grub.cfg"
+	if ! grub-mkrescue -o "$TMP/$name.iso" "$dir" >"$TMP/$name.mkrescue" 2>&1; then
+		fail "$name" "grub-mkrescue: $(tail -c 300 "$TMP/$name.mkrescue")"
+		return
+	fi
+	timeout 120 "$QEMU" -accel tcg -m 64 -nodefaults -display none -no-reboot -monitor none -serial none \
+		-debugcon "file:$TMP/$name.grub.out" -device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-cdrom "$TMP/$name.iso" -boot d >/dev/null 2>"$TMP/$name.grub.err" </dev/null
+	local grub_rc=$?
+	run "$name.vmm" "$VMM" -timeout 20 -guest "$kernel" -append "one two" -initrd "$TMP/a x y,$TMP/b"
+	agreed() { grep -E '^tag (1|3) ' "$1" | sed 's/0x[0-9a-f]*-0x[0-9a-f]* //'; grep -o 'mmap entry_size.*' "$1"; }
+	if [ "$grub_rc" -ne 33 ] || [ "$rc" -ne 33 ]; then
+		fail "$name" "exit status: vmm $rc, GRUB $grub_rc ($(head -c 200 "$TMP/$name.grub.err"))"
+	elif ! $PARSE "$TMP/$name.grub.out" --mem $((64 << 20)) --cmdline "one two" --module "26:x y" \
+		--module "5000:" --any-loader >"$TMP/$name.parse" 2>&1; then
+		fail "$name" "GRUB's information: $(cat "$TMP/$name.parse")"
+	elif [ "$(agreed "$TMP/$name.vmm.out")" != "$(agreed "$TMP/$name.grub.out")" ] ||
+		[ "$(agreed "$TMP/$name.vmm.out" | wc -l)" -ne 4 ]; then
+		fail "$name" "tags differ: $(diff <(agreed "$TMP/$name.vmm.out") <(agreed "$TMP/$name.grub.out") | head -6 | tr '\n' '|')"
+	else
+		pass "$name"
+	fi
+}
+same_as_grub mb2-same-as-grub "$MB2_32"
+same_as_grub mb2-same-as-grub-elf64 "$MB2_64"
+
 # ---- Refusals: one line, exit 2, nothing runs -------------------------------
 # mb2_patch IN OUT ACTION: a copy of IN whose Multiboot2 header is changed.
 mb2_patch() {
