@@ -112,8 +112,15 @@ void vm_print_stats(struct vm *vm)
 		(unsigned long long)st->hypercalls_failed);
 	for (int i = 0; i < vm->n_stats_hooks; i++)
 		vm->stats_hooks[i].fn(vm, vm->stats_hooks[i].opaque);
+	/* Idle hlt waits are neither: the guest waited for an interrupt. */
+	uint64_t idle = st->idle_ns < st->vmm_ns ? st->idle_ns : st->vmm_ns;
+	uint64_t in_vmm = st->vmm_ns - idle;
 	double total = (double)(st->guest_ns + st->vmm_ns);
-	fprintf(stderr, "  time in guest %.3f ms (%.1f%%), in vmm %.3f ms (%.1f%%)\n",
+	fprintf(stderr, "  time in guest %.3f ms (%.1f%%), in vmm %.3f ms (%.1f%%)",
 		st->guest_ns / 1e6, total > 0 ? 100.0 * st->guest_ns / total : 0.0,
-		st->vmm_ns / 1e6, total > 0 ? 100.0 * st->vmm_ns / total : 0.0);
+		in_vmm / 1e6, total > 0 ? 100.0 * in_vmm / total : 0.0);
+	if (idle)
+		fprintf(stderr, ", idle in hlt %.3f ms (%.1f%%)", idle / 1e6,
+			total > 0 ? 100.0 * idle / total : 0.0);
+	fputc('\n', stderr);
 }

@@ -199,8 +199,13 @@ static bool ready_to_enter(struct vm *vm)
 	 * below. Cleared first, so a kick from here on still makes KVM_RUN
 	 * return at once; a stop sets stop_reason before immediate_exit and
 	 * signals the thread, so it is never lost. */
-	if (atomic_load(&vm->stop_reason) == STOP_NONE)
-		vm->run->immediate_exit = 0;
+	vm->run->immediate_exit = 0;
+	/* A stop stores stop_reason before immediate_exit: if the store above
+	 * undid a stop's, the load below sees the stop (the fence keeps the
+	 * load from passing the store, which x86 otherwise allows). */
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load(&vm->stop_reason) != STOP_NONE)
+		return false;
 	vm_run_event_hooks(vm);
 	uint64_t next_timer = vm_timers_run_due(vm);
 	if (vm->halted) {
@@ -222,37 +227,38 @@ static void *vcpu_thread_main(void *arg)
 	struct vm *vm = arg;
 	kicked_run = vm->run;
 	vm_timers_thread_start(vm);
-	uint64_t t = now_ns();
+	uint64_t t = now_ns(); /* when vmm last got the vCPU back */
 	while (atomic_load(&vm->stop_reason) == STOP_NONE) {
 		if (!ready_to_enter(vm))
 			continue;
+		uint64_t t_enter = now_ns();
+		vm->stats.vmm_ns += t_enter - t; /* idle hlt waits included */
 		vm->sregs_in_run = false;
 		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
-		uint64_t t_exit = now_ns();
-		vm->stats.guest_ns += t_exit - t;
-		/* A kick's immediate_exit has done its job. A stop request sets
-		 * stop_reason before immediate_exit, so clearing it here never
-		 * hides a stop: the loop condition sees stop_reason. */
-		vm->run->immediate_exit = 0;
+		int run_errno = errno;
+		t = now_ns();
+		vm->stats.guest_ns += t - t_enter;
+		if (rc >= 0)
+			vm->sregs_in_run = vm->run->kvm_valid_regs & KVM_SYNC_X86_SREGS;
+		/* Writes queued before this return happened before anything that
+		 * follows: replay them first, on a kick too (a guest that never
+		 * exits otherwise keeps a queued EOI from the 8259 forever). */
+		vm_drain_coalesced(vm);
 		if (rc < 0) {
-			if (errno != EINTR && errno != EAGAIN) {
-				fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(errno));
+			if (run_errno != EINTR && run_errno != EAGAIN) {
+				fprintf(stderr, "vmm: KVM_RUN: %s\n", strerror(run_errno));
 				vm_request_stop(vm, STOP_HOST_ERROR, 0);
 			} else if (vm->cfg.irqchip == IRQCHIP_KERNEL) {
 				check_kernel_halt(vm);
 			}
 		} else {
-			/* Queued writes happened before this exit: replay them first. */
-			vm->sregs_in_run = vm->run->kvm_valid_regs & KVM_SYNC_X86_SREGS;
-			vm_drain_coalesced(vm);
 			vm->stats.exits++;
 			if (vm->run->exit_reason < EXIT_REASONS_TRACKED)
 				vm->stats.by_reason[vm->run->exit_reason]++;
 			handle_exit(vm);
 		}
-		t = now_ns();
-		vm->stats.vmm_ns += t - t_exit;
 	}
+	vm->stats.vmm_ns += now_ns() - t;
 	vm_drain_coalesced(vm); /* writes queued before a stop are not lost */
 	vm_timers_thread_stop(vm);
 	kicked_run = NULL;

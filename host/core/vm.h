@@ -62,6 +62,7 @@ struct vm_stats {
 	uint64_t numexits_calls;                   /* NUM_EXITS hypercalls */
 	uint64_t hypercalls, hypercalls_failed;
 	uint64_t guest_ns, vmm_ns;                 /* time in KVM_RUN vs outside */
+	uint64_t idle_ns;                          /* of vmm_ns: asleep in an idle hlt */
 	uint64_t coalesced_writes;                 /* replayed from the ring, no exit */
 	uint64_t irq_raised[VM_IRQ_LINES];         /* rising edges per ISA line */
 	uint64_t injected[256];                    /* interrupts injected, per vector */

@@ -19,6 +19,10 @@
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
+/* Set on the vCPU thread while it runs (a thread-local flag: asking for
+ * the thread id at every timer change would be a system call each time). */
+static _Thread_local bool on_vcpu_thread;
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -72,7 +76,7 @@ static void aim_posix_timer(struct vm *vm)
 		return;
 	/* The timer signals the vCPU thread; timers armed before it runs (at
 	 * setup) are aimed when it starts. */
-	if (!vm->vcpu_tid || (pid_t)syscall(SYS_gettid) != vm->vcpu_tid)
+	if (!on_vcpu_thread)
 		return;
 	if (!vm->posix_timer_created) {
 		if (!deadline)
@@ -142,6 +146,7 @@ uint64_t vm_timers_run_due(struct vm *vm)
 void vm_timers_thread_start(struct vm *vm)
 {
 	vm->vcpu_tid = (pid_t)syscall(SYS_gettid);
+	on_vcpu_thread = true;
 	vm->posix_timer_deadline = UINT64_MAX; /* not aimed yet */
 	aim_posix_timer(vm);
 }
@@ -152,4 +157,5 @@ void vm_timers_thread_stop(struct vm *vm)
 		timer_delete((timer_t)vm->posix_timer);
 	vm->posix_timer_created = false;
 	vm->vcpu_tid = 0;
+	on_vcpu_thread = false;
 }
