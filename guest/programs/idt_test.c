@@ -4,9 +4,9 @@
  * word of the command line (-append WORD) picks the check:
  *   handled   a #UD handler steps over three ud2 and changes a saved
  *             register; the frame must hold the vector, error code and CS
- *   ud        ud2 with no handler: the SDK's report, exit status 119
+ *   ud        ud2 with no handler: the SDK's report, exit status 117
  *   gp        a bad selector loaded into DS: #GP with error code 0x1230,
- *             the SDK's report, exit status 119
+ *             the SDK's report, exit status 117
  *   chips     PIC masks read back, PIT counter and channel 2 delay
  * Exit: status 0 on vmm (EXIT hypercall), 1 elsewhere (isa-debug-exit 0),
  * 5 for a failed check or an unknown word. Modes: multiboot64, multiboot

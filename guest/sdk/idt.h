@@ -17,7 +17,7 @@
  * whose code segment stays loaded. A vector with no handler ends the guest:
  * it prints "unhandled exception ..." (vectors 0-31: name, error code, IP)
  * or "unexpected interrupt ..." on the debug console and exits through
- * isa-debug-exit with IDT_UNHANDLED_EXIT_VALUE, status 119 in vmm and QEMU.
+ * isa-debug-exit with IDT_UNHANDLED_EXIT_VALUE, status 117 in vmm and QEMU.
  */
 #ifndef GUEST_IDT_H
 #define GUEST_IDT_H
@@ -30,8 +30,8 @@
 
 #define IDT_VECTORS 256
 /* isa-debug-exit value of an unhandled vector: exit status (0x3B << 1) | 1
- * = 119, next to but apart from vmm's own statuses (120-125). */
-#define IDT_UNHANDLED_EXIT_VALUE 0x3B
+ * = 117, apart from the statuses vmm keeps for itself (119-125). */
+#define IDT_UNHANDLED_EXIT_VALUE 0x3A
 
 /* CPU exception vectors (Intel SDM vol. 3, table 6-1). */
 enum {

@@ -12,7 +12,7 @@ T64=$G/timer_test-multiboot64.elf
 T32=$G/timer_test-multiboot.elf
 I64=$G/idt_test-multiboot64.elf
 I32=$G/idt_test-multiboot.elf
-UNHANDLED=119 # idt.h: IDT_UNHANDLED_EXIT_VALUE through isa-debug-exit
+UNHANDLED=117 # idt.h: IDT_UNHANDLED_EXIT_VALUE through isa-debug-exit
 
 # ---- the timer guest on vmm, with vmm's 8259/8254 and with KVM's ----
 for chip in user kernel; do
