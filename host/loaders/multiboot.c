@@ -136,6 +136,7 @@ int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t 
 	if ((h.flags & 0xffff) & ~MB_FLAGS_SUPPORTED_LOW)
 		return load_error(err, errlen, "Multiboot kernel requires unsupported features (flags 0x%x)",
 				  h.flags);
+	int kernel_first = vm->ram_use.n; /* the kernel's RAM records start here */
 	int rc;
 	if (h.flags & MB_FLAG_AOUT_KLUDGE) {
 		if ((uint64_t)hoff + sizeof(h) > src->size)
@@ -156,7 +157,7 @@ int load_multiboot(struct vm *vm, const struct image_source *src, const uint8_t 
 	res->format = FORMAT_MULTIBOOT;
 	res->mode = MODE_PROTECTED;
 	struct mb_modules mods;
-	rc = multiboot_modules_load(vm, opt->initrd, &mods, err, errlen);
+	rc = multiboot_modules_load(vm, kernel_first, opt->initrd, &mods, err, errlen);
 	if (rc == 0) {
 		struct info_input in = { opt, &mods };
 		rc = multiboot_write_info(vm, build_info, &in, &res->boot_info, err, errlen);

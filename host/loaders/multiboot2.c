@@ -186,11 +186,11 @@ static uint8_t *read_header(const struct image_source *src, long hoff, const uin
 	return buf;
 }
 
-/* The lowest address the image was loaded at (for the load base tag). */
-static uint64_t image_base(const struct vm *vm)
+/* The lowest address the kernel was loaded at (for the load base tag). */
+static uint64_t image_base(const struct vm *vm, int kernel_first)
 {
 	uint64_t base = UINT64_MAX;
-	for (int i = 0; i < vm->ram_use.n; i++)
+	for (int i = kernel_first; i < vm->ram_use.n; i++)
 		if (vm->ram_use.ranges[i].owner == RAM_GUEST && vm->ram_use.ranges[i].base < base)
 			base = vm->ram_use.ranges[i].base;
 	return base == UINT64_MAX ? 0 : base;
@@ -251,17 +251,18 @@ int load_multiboot2(struct vm *vm, const struct image_source *src, const uint8_t
 	free(hdr);
 	if (rc < 0)
 		return -1;
+	int kernel_first = vm->ram_use.n; /* the kernel's RAM records start here */
 	if (load_kernel(vm, src, head, head_len, hoff, &rq, res, err, errlen) < 0)
 		return -1;
 	/* The entry point is checked by guest_load_source(), after -entry. */
 	res->format = FORMAT_MULTIBOOT2;
 	res->mode = MODE_PROTECTED;
-	uint64_t load_base = image_base(vm);
+	uint64_t load_base = image_base(vm, kernel_first);
 	if (vm->cfg.verbose && rq.relocatable)
 		fprintf(stderr, "vmm: Multiboot2 kernel is relocatable (0x%x-0x%x): loaded at its linked address 0x%llx\n",
 			rq.reloc_min, rq.reloc_max, (unsigned long long)load_base);
 	struct mb_modules mods;
-	rc = multiboot_modules_load(vm, opt->initrd, &mods, err, errlen);
+	rc = multiboot_modules_load(vm, kernel_first, opt->initrd, &mods, err, errlen);
 	if (rc == 0) {
 		struct mb2_info_input in = { .cmdline = opt->cmdline, .modules = &mods,
 					     .load_base_set = rq.relocatable || rq.wants_load_base,

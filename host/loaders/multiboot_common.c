@@ -66,11 +66,11 @@ static const char *next_module_spec(const char *p, char **out)
 	return p;
 }
 
-/* The end of what the kernel loaded: the highest end of the image's ranges. */
-static uint64_t image_end(const struct vm *vm)
+/* The end of what the kernel loaded: the highest end of its ranges. */
+static uint64_t image_end(const struct vm *vm, int kernel_first)
 {
 	uint64_t end = 0;
-	for (int i = 0; i < vm->ram_use.n; i++)
+	for (int i = kernel_first; i < vm->ram_use.n; i++)
 		if (vm->ram_use.ranges[i].owner == RAM_GUEST && vm->ram_use.ranges[i].end > end)
 			end = vm->ram_use.ranges[i].end;
 	return end;
@@ -149,8 +149,8 @@ out:
 	return rc;
 }
 
-int multiboot_modules_load(struct vm *vm, const char *initrd, struct mb_modules *out, char *err,
-			   size_t errlen)
+int multiboot_modules_load(struct vm *vm, int kernel_first, const char *initrd,
+			   struct mb_modules *out, char *err, size_t errlen)
 {
 	*out = (struct mb_modules){ NULL, 0 };
 	if (!initrd)
@@ -158,7 +158,7 @@ int multiboot_modules_load(struct vm *vm, const char *initrd, struct mb_modules 
 	out->mod = calloc(MB_MODULES_MAX, sizeof(*out->mod));
 	if (!out->mod)
 		return load_error(err, errlen, "out of memory");
-	uint64_t next = image_end(vm);
+	uint64_t next = image_end(vm, kernel_first);
 	const char *p = initrd;
 	for (;;) {
 		if (out->count == MB_MODULES_MAX)

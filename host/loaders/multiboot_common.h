@@ -48,12 +48,13 @@ struct mb_modules {
  * Splits -initrd's value as QEMU does ("a x y,b": modules "a x y" and "b";
  * ",," is a literal comma; a module's file name runs to its first space) and
  * loads each file page-aligned after the kernel, the next after the last,
- * recording them as the guest's (vm_ram_claim). initrd NULL: no modules.
- * A missing or unreadable file, or modules past the end of RAM, give -1 and
- * a message; the caller frees *out either way.
+ * recording them as the guest's (vm_ram_claim). The kernel is what was
+ * recorded from vm->ram_use.ranges[kernel_first] on (not an earlier -stack).
+ * initrd NULL: no modules. A missing or unreadable file, or modules past the
+ * end of RAM, give -1 and a message; the caller frees *out either way.
  */
-int multiboot_modules_load(struct vm *vm, const char *initrd, struct mb_modules *out, char *err,
-			   size_t errlen);
+int multiboot_modules_load(struct vm *vm, int kernel_first, const char *initrd,
+			   struct mb_modules *out, char *err, size_t errlen);
 void multiboot_modules_free(struct mb_modules *mods);
 
 /* mem_lower and mem_upper (KiB) as a BIOS derives them from its memory map:

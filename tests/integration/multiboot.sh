@@ -238,6 +238,11 @@ chmod 644 "$TMP/b"
 head -c $((1536 * 1024)) /dev/zero >"$TMP/big"
 expect_error modules-too-big "modules do not fit in RAM: '$TMP/big' \(1572864 bytes\)" \
 	"$VMM" -mem 2M -guest "$G/mbinfo-multiboot.elf" -initrd "$TMP/big"
+# -stack's range is the guest's too, but not the kernel's: modules still go
+# right after the kernel.
+run modules-with-stack "$VMM" -timeout 20 -stack 0x3f00000 -guest "$G/mbinfo-multiboot.elf" -initrd "$TMP/a" -append raw
+grep -q "^module 0: at 0x10[0-9a-f]\{4\}-" "$TMP/modules-with-stack.out" && pass modules-with-stack ||
+	fail modules-with-stack "status $rc: $(grep '^module 0: at' "$TMP/modules-with-stack.out") $(head -c 200 "$TMP/modules-with-stack.err")"
 expect_error module-no-name ": -initrd: module '' has no file name" \
 	"$VMM" -guest "$MB2_32" -initrd "$TMP/a,"
 expect_error initrd-not-multiboot ": -initrd gives modules to a Multiboot kernel, and this is not one" \
