@@ -11,7 +11,7 @@ CFLAGS   := -std=c11 $(OPT) -g -Wall -Wextra -Werror -MMD -MP
 # make test-asan (tests/tests.mk) sets SANITIZE for every host compile and link;
 # guests are built with their own flags (guest/guest.mk), never sanitized.
 CFLAGS   += $(SANITIZE)
-CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ihost/core -Ihost/loaders -Ihost/devices -Ihost/display -Ihost/cli
+CPPFLAGS := -D_GNU_SOURCE -Iinclude -Ihost/core -Ihost/loaders -Ihost/devices -Ihost/display -Ihost/cli -Ihost/gdb
 LDLIBS   := -lpng -lpthread -lseccomp
 # SDL2 for the -display sdl window: only the module vmm-display-sdl.so links it
 # (host/display/display_sdl.c), which vmm loads when a window is wanted
@@ -22,7 +22,7 @@ SDL_MODULE := $(BUILD)/vmm-display-sdl.so
 
 # The core library: everything on the host side but the CLI and the SDL module.
 LIB_SRCS  := $(filter-out host/display/display_sdl.c, \
-	$(wildcard host/core/*.c host/loaders/*.c host/devices/*.c host/display/*.c))
+	$(wildcard host/core/*.c host/loaders/*.c host/devices/*.c host/display/*.c host/gdb/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 CLI_SRCS  := $(wildcard host/cli/*.c)
 CLI_OBJS  := $(CLI_SRCS:%.c=$(BUILD)/%.o)
