@@ -1,13 +1,14 @@
 #include "options.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
+#include "qemu_options.h"
 #include "serial_backend.h"
 
 #define VMM_VERSION "0.1.0"
@@ -62,6 +63,11 @@ static void usage(FILE *out)
 		"  -rtc base=WHEN    the CMOS clock's start: utc (default: the host's time in UTC),\n"
 		"                    localtime (the host's wall clock), or 2026-01-02T03:04:05 or\n"
 		"                    2026-01-02 (a fixed moment); it runs on with the guest\n"
+		"  -trace exits[=FILE]  one line per VM exit (time in us, reason, port or MMIO address,\n"
+		"                    size, value, RIP; hypercalls by name), interrupts raised and\n"
+		"                    injected, hlt waits, the stop: to stderr, or to FILE (opened\n"
+		"                    before the guest runs)\n"
+		"  -trace-format F   text (default) or json: one JSON object per line (README: Tracing)\n"
 		"  -v                verbose: loader details, each device the guest uses, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"
@@ -72,7 +78,7 @@ static void usage(FILE *out)
 		"  1                host error (no KVM, out of memory, ...)\n"
 		"  2                usage error, malformed guest or disk image, disk image in use\n"
 		"  121              guest output lost: stdout failed, not by a closed pipe (wins over\n"
-		"                   every other status)\n"
+		"                   every other status); also when the -trace output failed\n"
 		"  122              sandbox violation: a system call outside the allow-list\n"
 		"  123              KVM internal error\n"
 		"  124              -timeout elapsed\n"
@@ -125,11 +131,16 @@ static int parse_timeout(const char *s, double *out)
 	return 0;
 }
 
-static int bad(int *status, const char *fmt, const char *arg)
+/* A usage error: one line on stderr, exit status 2. */
+static int bad(int *status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(int *status, const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fprintf(stderr, "vmm: ");
-	fprintf(stderr, fmt, arg);
+	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, " (see vmm --help)\n");
+	va_end(ap);
 	*status = EXIT_USAGE;
 	return -1;
 }
@@ -154,111 +165,294 @@ enum { OPT_SANDBOX = 768 };
 enum { OPT_IRQCHIP = 1024, OPT_SERIAL, OPT_RTC };
 enum { OPT_STACK = 1280 };
 enum { OPT_INITRD = 1536, OPT_MULTIBOOT2 };
+/* QEMU's spellings (issue 13); their codes above 2048. */
+enum { OPT_VERBOSE = 1792, OPT_POSITIONAL, OPT_END };
+enum { OPT_HDA = 2048, OPT_DRIVE, OPT_NOGRAPHIC, OPT_ACCEL, OPT_QEMU_LOG, OPT_QEMU_NO_OP };
+
+enum { OPT_TRACE = 2304, OPT_TRACE_FORMAT };
+
+enum option_value { NO_VALUE, VALUE };
+
+/* One option: its name as typed after one dash or two, whether it takes a
+ * value (the next argument, or after '='), and its code. Names match
+ * exactly: no abbreviations, which made -hda mean -h (issue 13). */
+struct cli_option {
+	const char *name;
+	enum option_value value;
+	int code;
+};
+
+static const struct cli_option cli_options[] = {
+	{ "guest", VALUE, OPT_GUEST },
+	{ "disk", VALUE, OPT_DISK },
+	{ "disk-ro", NO_VALUE, OPT_DISK_RO },
+	{ "mode", VALUE, OPT_MODE },
+	{ "load", VALUE, OPT_LOAD },
+	{ "entry", VALUE, OPT_ENTRY },
+	{ "stack", VALUE, OPT_STACK },
+	{ "mem", VALUE, OPT_MEM },
+	{ "append", VALUE, OPT_APPEND },
+	{ "initrd", VALUE, OPT_INITRD },
+	{ "multiboot2", NO_VALUE, OPT_MULTIBOOT2 },
+	{ "timeout", VALUE, OPT_TIMEOUT },
+	{ "stats", NO_VALUE, OPT_STATS },
+	{ "no-io-fastpath", NO_VALUE, OPT_NO_IO_FASTPATH },
+	{ "no-hva", NO_VALUE, OPT_NO_HVA },
+	{ "vga", VALUE, OPT_VGA },
+	{ "display", VALUE, OPT_DISPLAY },
+	{ "screenshot", VALUE, OPT_SCREENSHOT },
+	{ "screendump", VALUE, OPT_SCREENDUMP },
+	{ "sandbox", VALUE, OPT_SANDBOX },
+	{ "irqchip", VALUE, OPT_IRQCHIP },
+	{ "serial", VALUE, OPT_SERIAL },
+	{ "rtc", VALUE, OPT_RTC },
+	{ "trace", VALUE, OPT_TRACE },
+	{ "trace-format", VALUE, OPT_TRACE_FORMAT },
+	{ "v", NO_VALUE, OPT_VERBOSE },
+	{ "h", NO_VALUE, OPT_HELP },
+	{ "help", NO_VALUE, OPT_HELP },
+	{ "version", NO_VALUE, OPT_VERSION },
+	/* QEMU's spellings, with QEMU's meanings. */
+	{ "kernel", VALUE, OPT_GUEST },
+	{ "m", VALUE, OPT_MEM },
+	{ "hda", VALUE, OPT_HDA },
+	{ "drive", VALUE, OPT_DRIVE },
+	{ "nographic", NO_VALUE, OPT_NOGRAPHIC },
+	{ "accel", VALUE, OPT_ACCEL },
+	{ "d", VALUE, OPT_QEMU_LOG },
+	{ "enable-kvm", NO_VALUE, OPT_QEMU_NO_OP }, /* vmm always runs on KVM */
+	{ "no-reboot", NO_VALUE, OPT_QEMU_NO_OP },  /* vmm never reboots: a reset ends it (120) */
+	{ "no-shutdown", NO_VALUE, OPT_QEMU_NO_OP },
+};
+
+/* Walks argv: options, their values and positional arguments, in order. */
+struct arg_cursor {
+	int argc, next;
+	char **argv;
+	bool options_ended; /* after "--" every argument is positional */
+};
+
+/* The next option's code and *value (NULL for none); OPT_POSITIONAL with
+ * the argument in *value; OPT_END; or -1 after printing a usage error. */
+static int next_option(struct arg_cursor *cur, const char **value, int *status)
+{
+	*value = NULL;
+	if (cur->next >= cur->argc)
+		return OPT_END;
+	const char *arg = cur->argv[cur->next++];
+	if (cur->options_ended || arg[0] != '-' || arg[1] == '\0') {
+		*value = arg;
+		return OPT_POSITIONAL;
+	}
+	if (!strcmp(arg, "--")) {
+		cur->options_ended = true;
+		return next_option(cur, value, status);
+	}
+	const char *name = arg + (arg[1] == '-' ? 2 : 1);
+	const char *equals = strchr(name, '=');
+	size_t len = equals ? (size_t)(equals - name) : strlen(name);
+	for (size_t i = 0; i < sizeof(cli_options) / sizeof(cli_options[0]); i++) {
+		const struct cli_option *o = &cli_options[i];
+		if (strlen(o->name) != len || strncmp(o->name, name, len))
+			continue;
+		if (o->value == NO_VALUE && equals)
+			return bad(status, "option '%.*s' takes no value", (int)(equals - arg), arg);
+		if (o->value == VALUE) {
+			if (equals)
+				*value = equals + 1;
+			else if (cur->next < cur->argc)
+				*value = cur->argv[cur->next++];
+			else
+				return bad(status, "option '%s' needs an argument", arg);
+		}
+		return o->code;
+	}
+	char plain[64];
+	snprintf(plain, sizeof(plain), "%.*s", (int)len, name);
+	const char *reason = qemu_unsupported_reason(plain);
+	if (reason) {
+		fprintf(stderr, "vmm: -%s is a QEMU option vmm does not support: %s (see vmm --help)\n", plain, reason);
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	return bad(status, "unknown option '%s'", arg);
+}
+
+/* Where the guest's file comes from: -guest, -kernel or the one positional
+ * argument. Two are a usage error rather than a silent choice. */
+static int set_guest(struct options *opt, const char *file, int *status)
+{
+	if (opt->guest && strcmp(opt->guest, file))
+		return bad(status, "two guest files given: '%s' and '%s'", opt->guest, file);
+	opt->guest = file;
+	return 0;
+}
+
+/* The one disk, from -disk, -hda or -drive. */
+static int set_disk(struct options *opt, const char *file, bool read_only, int *status)
+{
+	if (opt->disk)
+		return bad(status, "two disks given: '%s' and '%s' (vmm has one)", opt->disk, file);
+	opt->disk = file;
+	opt->disk_read_only |= read_only;
+	return 0;
+}
+
+/* -trace exits[=FILE]: the exit trace (host/core/trace.h), to stderr or FILE. */
+static int parse_trace(const char *spec, struct options *opt)
+{
+	if (strcmp(spec, "exits") == 0)
+		opt->trace_file = NULL;
+	else if (strncmp(spec, "exits=", 6) == 0 && spec[6])
+		opt->trace_file = spec + 6;
+	else
+		return -1;
+	opt->trace_exits = true;
+	return 0;
+}
+
+/* -d LIST, QEMU's log items: those with a vmm counterpart are mapped, the
+ * others refused. guest_errors and unimp: -v reports the ports and MMIO
+ * pages the guest touches that no device claims. */
+static int parse_qemu_log(const char *list, struct options *opt, int *status)
+{
+	char item[64];
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		snprintf(item, sizeof(item), "%.*s", (int)n, s);
+		s += n + (s[n] == ',');
+		if (!strcmp(item, "guest_errors") || !strcmp(item, "unimp")) {
+			opt->verbose = true;
+			continue;
+		}
+		fprintf(stderr, "vmm: -d %s is a QEMU option vmm does not support: vmm maps -d guest_errors "
+			"and -d unimp to -v; QEMU's other log items have no vmm counterpart (see vmm --help)\n", item);
+		*status = EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
 
 int options_parse(int argc, char **argv, struct options *opt, int *status)
 {
-	static const struct option longopts[] = {
-		{ "guest", required_argument, NULL, OPT_GUEST },
-		{ "disk", required_argument, NULL, OPT_DISK },
-		{ "disk-ro", no_argument, NULL, OPT_DISK_RO },
-		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "load", required_argument, NULL, OPT_LOAD },
-		{ "entry", required_argument, NULL, OPT_ENTRY },
-		{ "stack", required_argument, NULL, OPT_STACK },
-		{ "mem", required_argument, NULL, OPT_MEM },
-		{ "append", required_argument, NULL, OPT_APPEND },
-		{ "initrd", required_argument, NULL, OPT_INITRD },
-		{ "multiboot2", no_argument, NULL, OPT_MULTIBOOT2 },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "stats", no_argument, NULL, OPT_STATS },
-		{ "no-io-fastpath", no_argument, NULL, OPT_NO_IO_FASTPATH },
-		{ "no-hva", no_argument, NULL, OPT_NO_HVA },
-		{ "vga", required_argument, NULL, OPT_VGA },
-		{ "display", required_argument, NULL, OPT_DISPLAY },
-		{ "screenshot", required_argument, NULL, OPT_SCREENSHOT },
-		{ "screendump", required_argument, NULL, OPT_SCREENDUMP },
-		{ "sandbox", required_argument, NULL, OPT_SANDBOX },
-		{ "irqchip", required_argument, NULL, OPT_IRQCHIP },
-		{ "serial", required_argument, NULL, OPT_SERIAL },
-		{ "rtc", required_argument, NULL, OPT_RTC },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
 	memset(opt, 0, sizeof(*opt));
 	opt->load.mode = MODE_REAL;
 	opt->mem_size = MEM_DEFAULT;
 	opt->sandbox = SANDBOX_DEFAULT;
-	opterr = 0;
-	optind = 1;
+	bool nographic = false, display_set = false;
+	struct arg_cursor cur = { .argc = argc, .next = 1, .argv = argv };
+	const char *arg;
+	char err[256];
 	int c;
-	while ((c = getopt_long_only(argc, argv, ":vh", longopts, NULL)) != -1) {
+	while ((c = next_option(&cur, &arg, status)) != OPT_END) {
 		uint64_t v;
 		switch (c) {
-		case OPT_GUEST: opt->guest = optarg; break;
-		case OPT_DISK: opt->disk = optarg; break;
+		case -1:
+			return -1;
+		case OPT_POSITIONAL:
+		case OPT_GUEST:
+			if (set_guest(opt, arg, status) < 0)
+				return -1;
+			break;
+		case OPT_DISK:
+			if (set_disk(opt, arg, false, status) < 0)
+				return -1;
+			split_disk_suffix(opt);
+			break;
+		case OPT_HDA:
+			if (set_disk(opt, arg, false, status) < 0) /* QEMU: the name as given */
+				return -1;
+			break;
+		case OPT_DRIVE: {
+			struct qemu_drive drive;
+			if (qemu_parse_drive(arg, &drive, err, sizeof(err)) < 0)
+				return bad(status, "%s", err);
+			if (set_disk(opt, drive.file, drive.read_only, status) < 0)
+				return -1;
+			break;
+		}
 		case OPT_DISK_RO: opt->disk_read_only = true; break;
 		case OPT_MODE:
-			if (cpu_mode_parse(optarg, &opt->load.mode) < 0)
-				return bad(status, "unknown mode '%s': use real, protected, paged32 or long", optarg);
+			if (cpu_mode_parse(arg, &opt->load.mode) < 0)
+				return bad(status, "unknown mode '%s': use real, protected, paged32 or long", arg);
 			opt->mode_set = true;
 			break;
 		case OPT_LOAD:
-			if (parse_size(optarg, &opt->load.load_addr) < 0)
-				return bad(status, "bad load address '%s'", optarg);
+			if (parse_size(arg, &opt->load.load_addr) < 0)
+				return bad(status, "bad load address '%s'", arg);
 			opt->load_set = true;
 			break;
 		case OPT_ENTRY:
-			if (parse_size(optarg, &opt->load.entry) < 0)
-				return bad(status, "bad entry address '%s'", optarg);
+			if (parse_size(arg, &opt->load.entry) < 0)
+				return bad(status, "bad entry address '%s'", arg);
 			opt->load.entry_set = true;
 			break;
 		case OPT_STACK: /* checked against guest RAM by the loader */
-			if (parse_size(optarg, &opt->load.stack) < 0)
-				return bad(status, "bad stack address '%s'", optarg);
+			if (parse_size(arg, &opt->load.stack) < 0)
+				return bad(status, "bad stack address '%s'", arg);
 			opt->load.stack_set = true;
 			break;
-		case OPT_MEM:
-			if (parse_size(optarg, &v) < 0 || v < MEM_MIN || v > MEM_MAX || v % 4096)
-				return bad(status, "bad memory size '%s': give 2M..3G, a multiple of 4K", optarg);
+		case OPT_MEM: /* -mem and QEMU's -m: a bare number is MiB */
+			if (qemu_parse_mem_size(arg, &v, err, sizeof(err)) < 0)
+				return bad(status, "%s", err);
+			if (v < MEM_MIN || v > MEM_MAX || v % 4096)
+				return bad(status, "bad memory size '%s': give 2M..3G (a bare number is MiB), a multiple of 4K", arg);
 			opt->mem_size = v;
 			break;
-		case OPT_APPEND: opt->load.cmdline = optarg; break;
-		case OPT_INITRD: opt->load.initrd = optarg; break; /* split by the loader */
+		case OPT_APPEND: opt->load.cmdline = arg; break;
+		case OPT_INITRD: opt->load.initrd = arg; break; /* split by the loader */
 		case OPT_MULTIBOOT2: opt->load.multiboot2 = true; break;
 		case OPT_TIMEOUT:
-			if (parse_timeout(optarg, &opt->timeout_sec) < 0)
-				return bad(status, "bad timeout '%s': give seconds above 0, at most 1e9, or inf", optarg);
+			if (parse_timeout(arg, &opt->timeout_sec) < 0)
+				return bad(status, "bad timeout '%s': give seconds above 0, at most 1e9, or inf", arg);
 			break;
 		case OPT_STATS: opt->stats = true; break;
 		case OPT_NO_IO_FASTPATH: opt->no_io_fastpath = true; break;
 		case OPT_NO_HVA: opt->no_hva = true; break;
 		case OPT_VGA:
-			if (vga_backing_parse(optarg, &opt->vga) < 0)
-				return bad(status, "unknown -vga '%s': use mapped or trapped", optarg);
+			if (vga_backing_parse(arg, &opt->vga) < 0)
+				return bad(status, "unknown -vga '%s': use mapped or trapped (vmm's screen is VGA text mode)", arg);
 			break;
 		case OPT_DISPLAY:
-			if (display_kind_parse(optarg, &opt->display) < 0)
-				return bad(status, "unknown -display '%s': use sdl, term or none", optarg);
+			if (display_kind_parse(arg, &opt->display) < 0)
+				return bad(status, "unknown -display '%s': use sdl, term or none", arg);
+			display_set = true;
 			break;
-		case OPT_SCREENSHOT: opt->screenshot = optarg; break;
-		case OPT_SCREENDUMP: opt->screendump = optarg; break;
+		case OPT_NOGRAPHIC: nographic = true; break;
+		case OPT_SCREENSHOT: opt->screenshot = arg; break;
+		case OPT_SCREENDUMP: opt->screendump = arg; break;
 		case OPT_SANDBOX:
-			if (sandbox_mode_parse(optarg, &opt->sandbox) < 0)
-				return bad(status, "unknown -sandbox '%s': use on, log or off", optarg);
+			if (sandbox_mode_parse(arg, &opt->sandbox) < 0)
+				return bad(status, "unknown -sandbox '%s': use on, log or off", arg);
 			break;
 		case OPT_IRQCHIP:
-			if (strcmp(optarg, "user") == 0)
+			if (strcmp(arg, "user") == 0)
 				opt->irqchip = IRQCHIP_USER;
-			else if (strcmp(optarg, "kernel") == 0)
+			else if (strcmp(arg, "kernel") == 0)
 				opt->irqchip = IRQCHIP_KERNEL;
 			else
-				return bad(status, "unknown -irqchip '%s': use user or kernel", optarg);
+				return bad(status, "unknown -irqchip '%s': use user or kernel", arg);
 			break;
-		case OPT_SERIAL: opt->platform.serial = optarg; break;
-		case OPT_RTC: opt->platform.rtc_base = optarg; break;
-		case 'v': opt->verbose = true; break;
-		case 'h':
+		case OPT_SERIAL: opt->platform.serial = arg; break;
+		case OPT_RTC: opt->platform.rtc_base = arg; break;
+		case OPT_TRACE:
+			if (parse_trace(arg, opt) < 0)
+				return bad(status, "unknown -trace '%s': use exits (to stderr) or exits=FILE", arg);
+			break;
+		case OPT_TRACE_FORMAT:
+			if (trace_format_parse(arg, &opt->trace_format) < 0)
+				return bad(status, "unknown -trace-format '%s': use text or json", arg);
+			break;
+		case OPT_ACCEL:
+			if (strcmp(arg, "kvm"))
+				return bad(status, "-accel %s: vmm runs guests on KVM only (-accel kvm)", arg);
+			break;
+		case OPT_QEMU_LOG:
+			if (parse_qemu_log(arg, opt, status) < 0)
+				return -1;
+			break;
+		case OPT_QEMU_NO_OP: break;
+		case OPT_VERBOSE: opt->verbose = true; break;
 		case OPT_HELP:
 			usage(stdout);
 			*status = 0;
@@ -267,19 +461,19 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			printf("vmm %s (hypercall ABI %d)\n", VMM_VERSION, VMM_ABI_VERSION);
 			*status = 0;
 			return -1;
-		case ':':
-			return bad(status, "option '%s' needs an argument", argv[optind - 1]);
-		default:
-			return bad(status, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return bad(status, "unexpected argument '%s'", argv[optind]);
 	if (!opt->guest)
-		return bad(status, "%s", "no guest given: use -guest FILE");
+		return bad(status, "%s", "no guest given: use vmm FILE or -guest FILE");
 	opt->load.name = opt->guest;
-	if (opt->disk)
-		split_disk_suffix(opt);
+	/* QEMU's -nographic: no window, COM1 on this terminal (Ctrl-A x quits). */
+	if (nographic) {
+		if (display_set && opt->display != DISPLAY_NONE)
+			return bad(status, "%s", "-nographic cannot be used with -display sdl or term");
+		opt->display = DISPLAY_NONE;
+		if (!opt->platform.serial)
+			opt->platform.serial = "stdio";
+	}
 	/* -serial's default: the terminal when stdin is one (serial_backend.h). */
 	if (!opt->platform.serial)
 		opt->platform.serial = serial_default_spec(opt->display == DISPLAY_TERM);
