@@ -10,6 +10,7 @@
 
 #include "input.h"
 #include "scancodes.h"
+#include "system_control.h"
 #include "vm.h"
 
 /* Controller commands (port 0x64). */
@@ -453,7 +454,7 @@ static void vm_set_irq1(void *ctx, bool level)
 static void vm_reset(void *ctx)
 {
 	struct i8042_vm *d = ctx;
-	vm_request_stop(d->vm, STOP_RESET, 0);
+	system_reset_request(d->vm, "keyboard controller command 0xfe");
 }
 
 static void vm_taken(void *ctx)

@@ -66,6 +66,9 @@ expect_reset reset-port92 "port 0x92" "$TMP/reset92.bin"
 printf '\xb0\x02\xe6\x92\xe4\x92\xe6\xe9\xf4' >"$TMP/a20.bin"
 expect port92-a20-is-not-a-reset 0 "$(printf '\002')" "$VMM" -guest "$TMP/a20.bin"
 # Linux's reboot=pci: 0x02 then 0x06 to 0xCF9 (mov dx,0xcf9; out dx,al).
+# The keyboard controller's pulse of the reset line: mov al,0xfe; out 0x64,al.
+printf '\xb0\x52\xe6\xe9\xb0\xfe\xe6\x64\xeb\xfe' >"$TMP/reset8042.bin"
+expect_reset reset-i8042 "keyboard controller command 0xfe" "$TMP/reset8042.bin"
 printf '\xb0\x52\xe6\xe9\xb0\x02\xba\xf9\x0c\xee\xb0\x06\xee\xeb\xfe' >"$TMP/resetcf9.bin"
 expect_reset reset-cf9 "port 0xcf9" "$TMP/resetcf9.bin"
 # The same from long mode, and with KVM's in-kernel irqchip (the ports are
