@@ -49,12 +49,12 @@ static const char *exit_reason_name(unsigned reason)
 	}
 }
 
-static void print_bus_stats(const struct bus *bus)
+static void print_bus_stats(FILE *out, const struct bus *bus)
 {
 	for (int i = 0; i < bus->count; i++) {
 		const struct bus_range *r = &bus->ranges[i];
 		if (r->exits)
-			fprintf(stderr, "  %-4s 0x%05llx-0x%05llx %-16s %12llu\n", bus->kind,
+			fprintf(out, "  %-4s 0x%05llx-0x%05llx %-16s %12llu\n", bus->kind,
 				(unsigned long long)r->base, (unsigned long long)(r->base + r->len - 1),
 				r->name, (unsigned long long)r->exits);
 	}
@@ -75,52 +75,59 @@ static const char *irq_line_name(unsigned irq)
 }
 
 /* Interrupts: only the lines and vectors that were used. */
-static void print_irq_stats(const struct vm *vm)
+static void print_irq_stats(FILE *out, const struct vm *vm)
 {
 	const struct vm_stats *st = &vm->stats;
 	for (unsigned i = 0; i < VM_IRQ_LINES; i++)
 		if (st->irq_raised[i])
-			fprintf(stderr, "  irq %-2u %-9s raised %12llu\n", i, irq_line_name(i),
+			fprintf(out, "  irq %-2u %-9s raised %12llu\n", i, irq_line_name(i),
 				(unsigned long long)st->irq_raised[i]);
 	for (unsigned v = 0; v < 256; v++)
 		if (st->injected[v])
-			fprintf(stderr, "  vector 0x%02x injected %12llu\n", v,
+			fprintf(out, "  vector 0x%02x injected %12llu\n", v,
 				(unsigned long long)st->injected[v]);
 	if (st->halts)
-		fprintf(stderr, "  hlt waits %llu\n", (unsigned long long)st->halts);
+		fprintf(out, "  hlt waits %llu\n", (unsigned long long)st->halts);
 	/* KVM's PIT raises line 0 and its PIC injects without telling vmm. */
 	if (vm_irqchip_kind(vm) == IRQCHIP_KERNEL)
-		fprintf(stderr, "  interrupts: KVM's chips (-irqchip kernel) inject and halt unseen;"
+		fprintf(out, "  interrupts: KVM's chips (-irqchip kernel) inject and halt unseen;"
 				" counted only lines vmm's devices raised\n");
 }
 
 void vm_print_stats(struct vm *vm)
 {
+	vm_print_stats_to(vm, stderr);
+}
+
+void vm_print_stats_to(struct vm *vm, FILE *out)
+{
 	const struct vm_stats *st = &vm->stats;
-	fprintf(stderr, "vmm: exit statistics\n  total exits %llu\n", (unsigned long long)st->exits);
+	fprintf(out, "vmm: exit statistics\n  total exits %llu\n", (unsigned long long)st->exits);
 	for (unsigned i = 0; i < EXIT_REASONS_TRACKED; i++)
 		if (st->by_reason[i])
-			fprintf(stderr, "  reason %-16s %12llu\n", exit_reason_name(i),
+			fprintf(out, "  reason %-16s %12llu\n", exit_reason_name(i),
 				(unsigned long long)st->by_reason[i]);
-	print_bus_stats(&vm->pio);
-	print_bus_stats(&vm->mmio);
-	print_irq_stats(vm);
+	print_bus_stats(out, &vm->pio);
+	print_bus_stats(out, &vm->mmio);
+	print_irq_stats(out, vm);
 	if (st->coalesced_writes)
-		fprintf(stderr, "  coalesced writes %llu (no exit each)\n",
+		fprintf(out, "  coalesced writes %llu (no exit each)\n",
 			(unsigned long long)st->coalesced_writes);
-	fprintf(stderr, "  hypercalls %llu (failed %llu)\n", (unsigned long long)st->hypercalls,
+	fprintf(out, "  hypercalls %llu (failed %llu)\n", (unsigned long long)st->hypercalls,
 		(unsigned long long)st->hypercalls_failed);
+	vm->stats_out = out;
 	for (int i = 0; i < vm->n_stats_hooks; i++)
 		vm->stats_hooks[i].fn(vm, vm->stats_hooks[i].opaque);
+	vm->stats_out = NULL;
 	/* Idle hlt waits are neither: the guest waited for an interrupt. */
 	uint64_t idle = st->idle_ns < st->vmm_ns ? st->idle_ns : st->vmm_ns;
 	uint64_t in_vmm = st->vmm_ns - idle;
 	double total = (double)(st->guest_ns + st->vmm_ns);
-	fprintf(stderr, "  time in guest %.3f ms (%.1f%%), in vmm %.3f ms (%.1f%%)",
+	fprintf(out, "  time in guest %.3f ms (%.1f%%), in vmm %.3f ms (%.1f%%)",
 		st->guest_ns / 1e6, total > 0 ? 100.0 * st->guest_ns / total : 0.0,
 		in_vmm / 1e6, total > 0 ? 100.0 * in_vmm / total : 0.0);
 	if (idle)
-		fprintf(stderr, ", idle in hlt %.3f ms (%.1f%%)", idle / 1e6,
+		fprintf(out, ", idle in hlt %.3f ms (%.1f%%)", idle / 1e6,
 			total > 0 ? 100.0 * idle / total : 0.0);
-	fputc('\n', stderr);
+	fputc('\n', out);
 }

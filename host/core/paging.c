@@ -57,17 +57,47 @@ static int read_entry(phys_read_fn read, void *opaque, uint64_t gpa, unsigned wi
 	return 0;
 }
 
+/*
+ * Reads the entry at gpa and, when the caller traces the walk, records it.
+ * Returns 0 with the entry, or -1 if it could not be read. The step is
+ * marked a leaf by the caller once it knows.
+ */
+static int read_step(phys_read_fn read, void *opaque, uint64_t gpa, unsigned width,
+		     struct paging_trace *trace, const char *name, unsigned index,
+		     uint64_t *entry)
+{
+	int rc = read_entry(read, opaque, gpa, width, entry);
+
+	if (trace && trace->n < PAGING_MAX_STEPS) {
+		trace->steps[trace->n++] = (struct paging_step){
+			.name = name, .index = index, .entry_gpa = gpa,
+			.entry = rc == 0 ? *entry : 0, .width = width, .readable = rc == 0,
+		};
+	}
+	return rc;
+}
+
+/* Marks the last recorded step as the leaf that maps a page of `size`. */
+static void trace_leaf(struct paging_trace *trace, uint64_t size)
+{
+	if (trace && trace->n > 0) {
+		trace->steps[trace->n - 1].leaf = true;
+		trace->steps[trace->n - 1].page_size = size;
+	}
+}
+
 /* 2-level 32-bit paging: a page directory of 1024 4-byte entries, each
  * either a 4 MiB page (PS with CR4.PSE) or a page table of 1024 entries. */
 static int walk_32(const struct paging_regs *r, uint64_t gva, phys_read_fn read, void *opaque,
-		   uint64_t *base, uint64_t *size)
+		   uint64_t *base, uint64_t *size, struct paging_trace *trace)
 {
+	unsigned pd_index = (gva >> 22) & 0x3FF, pt_index = (gva >> 12) & 0x3FF;
 	uint64_t pde, pte;
 	uint64_t pd = r->cr3 & 0xFFFFF000u;
 
 	if (gva >= FOUR_GIB)
 		return -1;
-	if (read_entry(read, opaque, pd + ((gva >> 22) & 0x3FF) * 4, 4, &pde) != 0 ||
+	if (read_step(read, opaque, pd + pd_index * 4, 4, trace, "PDE", pd_index, &pde) != 0 ||
 	    !(pde & PTE_PRESENT))
 		return -1;
 	/* Without CR4.PSE the PS bit is ignored and the entry is a table
@@ -77,13 +107,16 @@ static int walk_32(const struct paging_regs *r, uint64_t gva, phys_read_fn read,
 		 * Bit 12 is PAT and bit 21 reserved, so neither is address. */
 		*base = (pde & 0xFFC00000u) | (((pde >> 13) & 0xFF) << 32);
 		*size = SIZE_4M;
+		trace_leaf(trace, *size);
 		return 0;
 	}
-	if (read_entry(read, opaque, (pde & 0xFFFFF000u) + ((gva >> 12) & 0x3FF) * 4, 4, &pte) != 0 ||
+	if (read_step(read, opaque, (pde & 0xFFFFF000u) + pt_index * 4, 4, trace, "PTE", pt_index,
+		      &pte) != 0 ||
 	    !(pte & PTE_PRESENT))
 		return -1;
 	*base = pte & 0xFFFFF000u;
 	*size = SIZE_4K;
+	trace_leaf(trace, *size);
 	return 0;
 }
 
@@ -95,9 +128,21 @@ static int walk_32(const struct paging_regs *r, uint64_t gva, phys_read_fn read,
  * (21 for PAE's 2 MiB, 30 for long mode's 1 GiB); elsewhere PS is reserved
  * and, since reserved bits are not checked, ignored.
  */
+/* The entry names of the 64-bit walk, by the shift its level indexes at. */
+static const char *entry_name_64(unsigned shift)
+{
+	switch (shift) {
+	case 48: return "PML5E";
+	case 39: return "PML4E";
+	case 30: return "PDPTE";
+	case 21: return "PDE";
+	default: return "PTE";
+	}
+}
+
 static int walk_64(uint64_t table, unsigned top_shift, unsigned top_index_bits,
 		   unsigned max_large_shift, uint64_t gva, phys_read_fn read, void *opaque,
-		   uint64_t *base, uint64_t *size)
+		   uint64_t *base, uint64_t *size, struct paging_trace *trace)
 {
 	unsigned index_bits = top_index_bits;
 
@@ -105,13 +150,15 @@ static int walk_64(uint64_t table, unsigned top_shift, unsigned top_index_bits,
 		uint64_t index = (gva >> shift) & ((UINT64_C(1) << index_bits) - 1);
 		uint64_t entry;
 
-		if (read_entry(read, opaque, table + index * 8, 8, &entry) != 0 ||
+		if (read_step(read, opaque, table + index * 8, 8, trace, entry_name_64(shift),
+			      (unsigned)index, &entry) != 0 ||
 		    !(entry & PTE_PRESENT))
 			return -1;
 		if (shift == 12 || (shift <= max_large_shift && (entry & PTE_LARGE))) {
 			*size = UINT64_C(1) << shift;
 			/* Large pages keep PAT in bit 12, below the alignment. */
 			*base = entry & ADDR_MASK_52 & ~(*size - 1);
+			trace_leaf(trace, *size);
 			return 0;
 		}
 		table = entry & ADDR_MASK_52;
@@ -132,7 +179,8 @@ static bool is_canonical(uint64_t gva, unsigned va_bits)
  * mode to the 0x10FFEF limit, which is not page aligned.
  */
 static int translate_piece(const struct paging_regs *r, uint64_t gva, phys_read_fn read,
-			   void *opaque, uint64_t *gpa, uint64_t *page_size, uint64_t *mapped_len)
+			   void *opaque, uint64_t *gpa, uint64_t *page_size, uint64_t *mapped_len,
+			   struct paging_trace *trace)
 {
 	uint64_t base, size;
 	uint64_t limit = 0; /* end (exclusive) of the identity-mapped modes */
@@ -151,24 +199,24 @@ static int translate_piece(const struct paging_regs *r, uint64_t gva, phys_read_
 		rc = 0;
 		break;
 	case PAGING_32:
-		rc = walk_32(r, gva, read, opaque, &base, &size);
+		rc = walk_32(r, gva, read, opaque, &base, &size, trace);
 		break;
 	case PAGING_PAE:
 		/* PAE linear addresses are still 32 bits wide. The 4 PDPTEs sit
 		 * at CR3 bits 31:5 and have no large-page form. */
 		if (gva >= FOUR_GIB)
 			return -1;
-		rc = walk_64(r->cr3 & 0xFFFFFFE0u, 30, 2, 21, gva, read, opaque, &base, &size);
+		rc = walk_64(r->cr3 & 0xFFFFFFE0u, 30, 2, 21, gva, read, opaque, &base, &size, trace);
 		break;
 	case PAGING_LONG4:
 		if (!is_canonical(gva, 48))
 			return -1;
-		rc = walk_64(r->cr3 & ADDR_MASK_52, 39, 9, 30, gva, read, opaque, &base, &size);
+		rc = walk_64(r->cr3 & ADDR_MASK_52, 39, 9, 30, gva, read, opaque, &base, &size, trace);
 		break;
 	case PAGING_LONG5:
 		if (!is_canonical(gva, 57))
 			return -1;
-		rc = walk_64(r->cr3 & ADDR_MASK_52, 48, 9, 30, gva, read, opaque, &base, &size);
+		rc = walk_64(r->cr3 & ADDR_MASK_52, 48, 9, 30, gva, read, opaque, &base, &size, trace);
 		break;
 	default:
 		return -1;
@@ -194,7 +242,17 @@ int paging_translate(const struct paging_regs *r, uint64_t gva, phys_read_fn rea
 {
 	uint64_t mapped_len;
 
-	return translate_piece(r, gva, read, opaque, gpa, page_size, &mapped_len);
+	return translate_piece(r, gva, read, opaque, gpa, page_size, &mapped_len, NULL);
+}
+
+int paging_translate_trace(const struct paging_regs *r, uint64_t gva, phys_read_fn read,
+			   void *opaque, uint64_t *gpa, uint64_t *page_size,
+			   struct paging_trace *trace)
+{
+	uint64_t mapped_len;
+
+	trace->n = 0;
+	return translate_piece(r, gva, read, opaque, gpa, page_size, &mapped_len, trace);
 }
 
 int paging_for_each_chunk(const struct paging_regs *r, uint64_t gva, uint64_t len,
@@ -217,7 +275,7 @@ int paging_for_each_chunk(const struct paging_regs *r, uint64_t gva, uint64_t le
 			uint64_t gpa, mapped_len;
 
 			if (translate_piece(r, gva + offset, read, read_opaque, &gpa, NULL,
-					    &mapped_len) != 0)
+					    &mapped_len, NULL) != 0)
 				return -1;
 			uint64_t chunk = len - offset < mapped_len ? len - offset : mapped_len;
 			if (pass == 1 && fn) {

@@ -14,6 +14,7 @@
 #ifndef VMM_PAGING_H
 #define VMM_PAGING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,35 @@ typedef int (*phys_read_fn)(void *opaque, uint64_t gpa, void *buf, size_t len);
  */
 int paging_translate(const struct paging_regs *r, uint64_t gva, phys_read_fn read,
 		     void *opaque, uint64_t *gpa, uint64_t *page_size);
+
+/* One paging-structure entry a walk read, in walk order: what `monitor
+ * translate` prints so that a student can follow a translation level by
+ * level. */
+struct paging_step {
+	const char *name;   /* "PML5E", "PML4E", "PDPTE", "PDE" or "PTE" */
+	unsigned index;     /* the entry's index in its table */
+	uint64_t entry_gpa; /* where the entry lies */
+	uint64_t entry;     /* its value; 0 when it could not be read */
+	unsigned width;     /* 4 (32-bit paging) or 8 bytes */
+	bool readable;      /* false: the read callback refused entry_gpa */
+	bool leaf;          /* present and maps the page: the walk ends here */
+	uint64_t page_size; /* of a leaf: 4 KiB, 2 MiB, 4 MiB or 1 GiB */
+};
+
+#define PAGING_MAX_STEPS 5
+
+/* Every entry read, the one that ended a failed walk (not present, or not
+ * readable) included; n is 0 in real mode and without paging, and when the
+ * address was refused before any read (non-canonical, above 4 GiB). */
+struct paging_trace {
+	int n;
+	struct paging_step steps[PAGING_MAX_STEPS];
+};
+
+/* paging_translate that also fills *trace (which may not be NULL). */
+int paging_translate_trace(const struct paging_regs *r, uint64_t gva, phys_read_fn read,
+			   void *opaque, uint64_t *gpa, uint64_t *page_size,
+			   struct paging_trace *trace);
 
 /* One physically contiguous piece of a virtual range: bytes
  * [offset, offset+len) of the range live at [gpa, gpa+len). */

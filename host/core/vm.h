@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bus.h"
 #include "events.h"
@@ -102,6 +103,8 @@ struct vm {
 	} stop_hooks[VM_MAX_STOP_HOOKS], destroy_hooks[VM_MAX_STOP_HOOKS],
 	  stats_hooks[VM_MAX_STOP_HOOKS];
 	int n_stop_hooks, n_destroy_hooks, n_stats_hooks;
+	/* Where stats hooks print: set by vm_print_stats_to while it runs. */
+	FILE *stats_out;
 
 	/* Stop state: the first request wins; written from any thread. */
 	atomic_int stop_reason;
@@ -193,7 +196,8 @@ void vm_drain_coalesced(struct vm *vm);
  * destroy hooks run in vm_destroy (free device state). */
 int vm_add_stop_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
 int vm_add_destroy_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
-/* Stats hooks add a device's lines to vm_print_stats (-stats). */
+/* Stats hooks add a device's lines to vm_print_stats (-stats), printed to
+ * vm->stats_out. */
 int vm_add_stats_hook(struct vm *vm, stop_hook_fn fn, void *opaque);
 
 /* Runs the vCPU on its own thread until the guest stops, a stop is requested
@@ -213,6 +217,8 @@ int vm_memmap(const struct vm *vm, struct hc_memmap_entry *out, int max);
 void vm_dump_regs(struct vm *vm);
 /* Prints -stats to stderr. */
 void vm_print_stats(struct vm *vm);
+/* The same table to `out` (gdb's `monitor stats` prints it into a buffer). */
+void vm_print_stats_to(struct vm *vm, FILE *out);
 
 const char *cpu_mode_name(enum cpu_mode mode);
 int cpu_mode_parse(const char *name, enum cpu_mode *mode);

@@ -225,11 +225,10 @@ void disk_queue_drain(struct disk_queue_device *dq)
 
 static void print_stats(struct vm *vm, void *opaque)
 {
-	(void)vm;
 	struct disk_queue_device *dq = opaque;
 	if (!atomic_load(&dq->requests) && !atomic_load(&dq->doorbell_exits))
 		return;
-	fprintf(stderr, "  disk queue requests %llu (failed %llu), server wake-ups %llu, doorbell exits %llu\n",
+	fprintf(vm->stats_out ? vm->stats_out : stderr, "  disk queue requests %llu (failed %llu), server wake-ups %llu, doorbell exits %llu\n",
 		(unsigned long long)atomic_load(&dq->requests), (unsigned long long)atomic_load(&dq->failed),
 		(unsigned long long)atomic_load(&dq->wakeups),
 		(unsigned long long)atomic_load(&dq->doorbell_exits));
