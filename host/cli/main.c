@@ -14,6 +14,7 @@
 #include "pc_platform.h"
 #include "sandbox.h"
 #include "screen_setup.h"
+#include "trace.h"
 #include "vm.h"
 
 _Static_assert(SANDBOX_VIOLATION_STATUS == EXIT_SANDBOX, "one status for a sandbox violation");
@@ -61,6 +62,12 @@ int main(int argc, char **argv)
 		return status;
 
 	char err[512];
+	/* The trace file first: a bad path is refused before anything runs. */
+	struct vm_trace *trace = NULL;
+	if (opt.trace_exits && !(trace = trace_open(opt.trace_file, opt.trace_format, err, sizeof(err)))) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return EXIT_USAGE;
+	}
 	struct image_source image;
 	if (guest_file_open(opt.guest, &image, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmm: %s\n", err);
@@ -125,6 +132,7 @@ int main(int argc, char **argv)
 		vm_destroy(vm);
 		return EXIT_HOST_ERROR;
 	}
+	trace_attach(vm, trace);
 	enum vm_stop_reason reason = vm_run(vm, opt.timeout_sec);
 	const char *hint = guest_fault_hint(vm, &res, opt.mode_set, reason);
 	if (hint)
@@ -134,6 +142,8 @@ int main(int argc, char **argv)
 	if (opt.stats)
 		vm_print_stats(vm);
 	status = exit_status_of(reason, vm->exit_status);
+	if (trace_finish(trace, reason, status) != 0)
+		status = EXIT_OUTPUT_LOST; /* a trace with a hole must not pass for whole */
 	/* Lost output outranks every other status: a script would not see the
 	 * loss otherwise (the other cause, if any, is on stderr). */
 	if (console_output_lost())

@@ -10,6 +10,7 @@
 #include "loader.h"
 #include "pc_platform.h"
 #include "sandbox.h"
+#include "trace.h"
 #include "vga.h"
 
 /* vmm's exit statuses besides the guest's own (documented in --help). */
@@ -38,9 +39,15 @@ struct options {
 	enum vga_backing vga;
 	enum display_kind display;
 	const char *screenshot, *screendump;
+	bool no_wait; /* -no-wait: the display closes when the guest stops */
 	enum sandbox_mode sandbox; /* -sandbox on|log|off (issue 9) */
 	enum irqchip_kind irqchip; /* -irqchip user|kernel */
 	struct platform_config platform; /* -serial, -rtc */
+	/* The exit trace (host/core/trace.h): -trace exits[=FILE] sets
+	 * trace_exits and trace_file (NULL: stderr); -trace-format text|json. */
+	bool trace_exits;
+	const char *trace_file;
+	enum trace_format trace_format;
 };
 
 /* Returns -1 when vmm should exit with *status (usage error, --help, --version). */

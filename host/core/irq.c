@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <errno.h>
 
+#include "trace.h"
 #include "vm.h"
 
 int vm_set_irqchip(struct vm *vm, const struct irqchip_ops *ops, void *opaque)
@@ -33,6 +34,7 @@ void vm_set_irq(struct vm *vm, unsigned irq, bool level)
 		return;
 	if (level && !vm->irq_level[irq])
 		vm->stats.irq_raised[irq]++;
+	trace_irq(vm, irq, level);
 	vm->irq_level[irq] = level;
 	if (vm->cfg.irqchip == IRQCHIP_KERNEL) {
 		struct kvm_irq_level line = { .irq = irq, .level = level };
@@ -80,6 +82,7 @@ int irq_before_run(struct vm *vm)
 				return -1;
 			}
 			vm->stats.injected[vector & 0xff]++;
+			trace_inject(vm, vector);
 		}
 		/* Another one waiting: exit again as soon as it can be taken. */
 		run->request_interrupt_window = vm->intc->pending_vector(vm->intc_opaque) >= 0;

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "console.h"
+#include "trace.h"
 #include "vm.h"
 
 #define CONSOLE_FLUSH_INTERVAL_NS 50000000ull /* 50 ms */
@@ -214,6 +215,7 @@ static bool ready_to_enter(struct vm *vm)
 			return false;
 		}
 		vm->halted = false;
+		trace_wake(vm);
 	}
 	if (irq_before_run(vm) < 0) {
 		vm_request_stop(vm, STOP_HOST_ERROR, 0);
@@ -256,6 +258,7 @@ static void *vcpu_thread_main(void *arg)
 			if (vm->run->exit_reason < EXIT_REASONS_TRACKED)
 				vm->stats.by_reason[vm->run->exit_reason]++;
 			handle_exit(vm);
+			trace_exit(vm);
 		}
 	}
 	vm->stats.vmm_ns += now_ns() - t;

@@ -146,6 +146,8 @@ struct vm {
 	atomic_bool keyboard_taken;
 
 	struct vm_stats stats;
+	/* The exit trace (trace.h), or NULL: off. */
+	struct vm_trace *trace;
 };
 
 /* Creates a VM with guest RAM and one vCPU. Returns NULL with a message in err. */

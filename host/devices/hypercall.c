@@ -47,6 +47,46 @@ static void doorbell_write(void *opaque, uint64_t offset, unsigned size, uint64_
 	block->ret = ret;
 }
 
+/* The names of abi.h, for the exit trace (trace.c). */
+static const struct hypercall_info call_info[] = {
+	[HC_PRINT8] = { "PRINT8", { "byte" } },
+	[HC_PRINT32] = { "PRINT32", { "value" } },
+	[HC_NUM_EXITS] = { "NUM_EXITS", { NULL } },
+	[HC_PRINTSTR] = { "PRINTSTR", { "gva" } },
+	[HC_GVA_TO_HVA] = { "GVA_TO_HVA", { "gva" } },
+	[HC_GET_TIMESTAMP] = { "GET_TIMESTAMP", { NULL } },
+	[HC_EXIT] = { "EXIT", { "status" } },
+	[HC_VGA_WRITE] = { "VGA_WRITE", { "cell", "cells", "count" } },
+	[HC_DISK_READ] = { "DISK_READ", { "lba", "buffer", "sectors" } },
+	[HC_DISK_WRITE] = { "DISK_WRITE", { "lba", "buffer", "sectors" } },
+	[HC_DISK_INFO] = { "DISK_INFO", { NULL } },
+	[HC_MEMMAP] = { "MEMMAP", { "entries", "max" } },
+	[HC_PRINT64] = { "PRINT64", { "value" } },
+	[HC_DISK_QUEUE] = { "DISK_QUEUE", { "queue" } },
+};
+
+const struct hypercall_info *hypercall_info(unsigned nr)
+{
+	if (nr >= sizeof(call_info) / sizeof(call_info[0]) || !call_info[nr].name)
+		return NULL;
+	return &call_info[nr];
+}
+
+const char *hypercall_status_name(int status)
+{
+	switch (status) {
+	case HC_OK: return "OK";
+	case HC_EPERM: return "EPERM";
+	case HC_EIO: return "EIO";
+	case HC_EFAULT: return "EFAULT";
+	case HC_ENODEV: return "ENODEV";
+	case HC_EINVAL: return "EINVAL";
+	case HC_ENOSPC: return "ENOSPC";
+	case HC_ENOSYS: return "ENOSYS";
+	default: return NULL;
+	}
+}
+
 static const struct io_ops doorbell_ops = { NULL, doorbell_write };
 
 int hypercall_register(struct vm *vm)
