@@ -130,19 +130,7 @@ else
 	echo "$i \"QEMU (a) outw\" $(awk -v q="$qemu_a" -v n=$SECTORS 'BEGIN { print q * 1e6 / n }')" >>"$TMP/plot.dat"
 fi
 
+# The plot (docs/img/disk_bench.png): bench/disk_plot.sh, dated today.
 if command -v gnuplot >/dev/null; then
-	mkdir -p "$(dirname "$PNG")"
-	gnuplot <<-GP 2>/dev/null && echo "plot: $PNG"
-		set terminal png size 900,480
-		set output "$PNG"
-		set title "Writing 10,000 sectors: time per sector (log scale, lower is better)"
-		set ylabel "µs per sector"
-		set logscale y
-		set style fill solid 0.6
-		set boxwidth 0.6
-		set xtics rotate by -30
-		unset key
-		plot "$TMP/plot.dat" using 1:3:xtic(2) with boxes, \
-		     "" using 1:3:(sprintf("%.1f", \$3)) with labels offset 0,1
-	GP
+	bash "$(dirname "$0")/disk_plot.sh" "$TMP/plot.dat" "$PNG"
 fi
