@@ -7,7 +7,7 @@
 # $(FUZZ_BUILD)/crashes/<target>/. Save a fixed one under
 # tests/fuzz/crashes/<target>/ and `make test` replays it from then on.
 
-FUZZ_TARGETS := loader ata paging hypercall vga
+FUZZ_TARGETS := loader ata paging hypercall vga gdb_packet
 FUZZ_TIME    ?= 60
 FUZZ_CC      ?= clang
 FUZZ_BUILD   := $(BUILD)/fuzz

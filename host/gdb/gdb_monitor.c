@@ -66,12 +66,16 @@ static void finish(struct text *t)
 		t->buf[t->len] = '\0';
 }
 
-/* Names of the set bits, lowest first: names[i] is bit i's (NULL: none). */
+/* Names of the set bits, lowest first (names[i] is bit i's, NULL: none),
+ * two spaces after the value before the first. */
 static void say_bits(struct text *t, uint64_t value, const char *const *names, unsigned count)
 {
+	const char *sep = "  ";
 	for (unsigned i = 0; i < count; i++)
-		if (names[i] && (value >> i & 1))
-			say(t, " %s", names[i]);
+		if (names[i] && (value >> i & 1)) {
+			say(t, "%s%s", sep, names[i]);
+			sep = " ";
+		}
 }
 
 static const char *const cr0_bits[32] = {
@@ -162,15 +166,15 @@ static int cmd_regs(struct vm *vm, struct text *t)
 	}
 	struct paging_regs pr = { s.cr0, s.cr3, s.cr4, s.efer };
 	say(t, "mode   %s; paging %s\n", cpu_mode_words(&s, r.rflags), paging_words(paging_mode_of(&pr)));
-	say(t, "cr0    0x%016llx ", (unsigned long long)s.cr0);
+	say(t, "cr0    0x%016llx", (unsigned long long)s.cr0);
 	say_bits(t, s.cr0, cr0_bits, 32);
 	say(t, "\ncr2    0x%016llx  (last page-fault address)\n", (unsigned long long)s.cr2);
 	say(t, "cr3    0x%016llx  (page-table root 0x%llx)\n", (unsigned long long)s.cr3,
 	    (unsigned long long)(s.cr3 & ~UINT64_C(0xfff)));
-	say(t, "cr4    0x%016llx ", (unsigned long long)s.cr4);
+	say(t, "cr4    0x%016llx", (unsigned long long)s.cr4);
 	say_bits(t, s.cr4, cr4_bits, 25);
 	say(t, "\ncr8    0x%016llx  (task priority)\n", (unsigned long long)s.cr8);
-	say(t, "efer   0x%016llx ", (unsigned long long)s.efer);
+	say(t, "efer   0x%016llx", (unsigned long long)s.efer);
 	say_bits(t, s.efer, efer_bits, 16);
 	say(t, "\ngdtr   base 0x%016llx  limit 0x%04x (%u entries)\n", (unsigned long long)s.gdt.base,
 	    s.gdt.limit, (s.gdt.limit + 1u) / 8u);

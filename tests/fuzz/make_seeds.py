@@ -400,9 +400,58 @@ def loader_seeds():
     save("loader", "pe-mz", bytes([F_FILE]) + b"MZ" + bytes(0x3A) + struct.pack("<I", 0x40) + b"PE\0\0" + bytes(64))
 
 
+# ---- gdb_packet: bytes as gdb sends them on the socket ----
+def gdb_pkt(payload):
+    """Frames a payload as gdb does: $payload#checksum, escaping }#$*."""
+    body = bytearray()
+    for c in payload:
+        if c in b"}#$*":
+            body += bytes([0x7D, c ^ 0x20])
+        else:
+            body.append(c)
+    return b"$" + bytes(body) + b"#%02x" % (sum(body) & 0xFF)
+
+
+def rcmd(text):
+    return gdb_pkt(b"qRcmd," + text.encode().hex().encode())
+
+
+def gdb_packet_seeds():
+    # A session's opening as gdb 13 sends it, acks included.
+    save("gdb_packet", "handshake", b"+" + gdb_pkt(b"qSupported:multiprocess+;swbreak+;hwbreak+;"
+         b"qRelocInsn+;fork-events+;vfork-events+;exec-events+;vContSupported+;QThreadEvents+;"
+         b"no-resumed+;memory-tagging+") + b"+" + gdb_pkt(b"vMustReplyEmpty") + b"+" +
+         gdb_pkt(b"Hg0") + b"+" + gdb_pkt(b"qXfer:features:read:target.xml:0,ffb") + b"+" +
+         gdb_pkt(b"qTStatus") + gdb_pkt(b"?") + gdb_pkt(b"qfThreadInfo") + gdb_pkt(b"qC") +
+         gdb_pkt(b"qAttached") + gdb_pkt(b"g"))
+    save("gdb_packet", "memory", gdb_pkt(b"m100000,40") + gdb_pkt(b"M1000,4:deadbeef") +
+         gdb_pkt(b"X1000,4:" + bytes([0x7D, 0x23, 0x24, 0x2A])) + gdb_pkt(b"p10") +
+         gdb_pkt(b"P0=0100000000000000"))
+    save("gdb_packet", "breakpoints", gdb_pkt(b"Z0,100010,1") + gdb_pkt(b"Z1,100020,1") +
+         gdb_pkt(b"Z2,2000,4") + gdb_pkt(b"z0,100010,1") + gdb_pkt(b"vCont;s:1;c") +
+         b"\x03" + gdb_pkt(b"c") + gdb_pkt(b"D"))
+    save("gdb_packet", "malformed", b"$OK#9b" + b"$OK#zz" + b"$OK$g#67" + b"$" + b"A" * 5000 + b"#00" +
+         b"-+noise$}" + b"#" + b"00" + b"$qRcmd,7#00" + b"$X0,1:}")
+    for cmd in ["help", "regs", "stats", "quit", "phys 0xe0000 64", "phys 0x9fff0 32", "phys 0 5000",
+                "frobnicate", "  translate   0x800000  "]:
+        save("gdb_packet", "rcmd-" + "-".join(cmd.split()), rcmd(cmd))
+    # The harness picks the paging state from the payload's checksum mod 6
+    # (real, none, 32-bit, PAE, long4, long5): trailing blanks, which the
+    # monitor ignores, steer each translation into every state.
+    for cmd in ["translate 0x401234", "translate 0xffffffff80000000", "translate 4198964"]:
+        for state in range(6):
+            for spaces, tabs in [(s, t) for s in range(6) for t in range(6)]:
+                text = cmd + " " * spaces + "\t" * tabs
+                payload = b"qRcmd," + text.encode().hex().encode()
+                if (sum(payload) & 0xFF) % 6 == state:
+                    break
+            save("gdb_packet", "rcmd-%s-paging%d" % ("-".join(cmd.split()), state), rcmd(text))
+
+
 if __name__ == "__main__":
     loader_seeds()
     paging_seeds()
     ata_seeds()
     hypercall_seeds()
     vga_seeds()
+    gdb_packet_seeds()

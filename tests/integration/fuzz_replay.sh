@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 shopt -s nullglob # a target without saved crashes has an empty folder
 
-for target in loader ata paging hypercall vga; do
+for target in loader ata paging hypercall vga gdb_packet; do
 	bin=$BUILD/tests/fuzz/replay_$target
 	if [ ! -x "$bin" ]; then
 		fail "replay-$target" "$bin is not built (make test-bins)"
