@@ -341,6 +341,16 @@ static void test_small_buffer(void **state)
 	assert_true(n == sizeof(small) - 1);
 	assert_string_equal(small + n - strlen("(output cut: gdb's buffer is full)\n"),
 			    "(output cut: gdb's buffer is full)\n");
+	/* The same for the -stats table, printed through a stream. */
+	memset(small, 'x', sizeof(small));
+	vm->stats.by_reason[KVM_EXIT_IO] = 1;
+	vm->stats.by_reason[KVM_EXIT_HLT] = 1;
+	assert_int_equal(gdb_monitor_command(vm, "stats", small, 80, NULL), 0);
+	assert_int_equal(strlen(small), 79);
+	assert_true(strncmp(small, "vmm: exit statistics\n  total exits", 34) == 0);
+	assert_string_equal(small + 79 - strlen("(output cut: gdb's buffer is full)\n"),
+			    "(output cut: gdb's buffer is full)\n");
+	assert_int_equal(small[80], 'x');
 	/* No room at all: nothing written, no crash; quit still reported. */
 	int quit = 0;
 	assert_int_equal(gdb_monitor_command(vm, "regs", NULL, 0, NULL), 0);
