@@ -67,7 +67,7 @@ static void usage(FILE *out)
 		"                    size, value, RIP; hypercalls by name), interrupts raised and\n"
 		"                    injected, hlt waits, the stop: to stderr, or to FILE (opened\n"
 		"                    before the guest runs)\n"
-		"  -trace-format F   text (default) or json: one JSON object per line (README: Tracing)\n"
+		"  -trace-format F   text (default) or json: one JSON object per line (README: Tracing exits)\n"
 		"  -v                verbose: loader details, each device the guest uses, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"

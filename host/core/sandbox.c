@@ -27,7 +27,7 @@
  * same list). */
 static const int base_calls[] = {
 	SCMP_SYS(read),             /* the disk queue's eventfd, keys from the terminal display, serial input */
-	SCMP_SYS(write),            /* guest output, messages, terminal frames, eventfd, screenshots */
+	SCMP_SYS(write),            /* guest output, messages, terminal frames, eventfd, screenshots, -trace */
 	SCMP_SYS(writev),           /* glibc's fatal messages (failed assertion, heap corruption) */
 	SCMP_SYS(pread64),          /* disk image reads (ATA, PV calls, the disk queue) */
 	SCMP_SYS(pwrite64),         /* disk image writes */
@@ -75,7 +75,7 @@ static const int window_calls[] = {
 /* ioctl: only these requests, on any descriptor. */
 static const unsigned long allowed_ioctls[] = {
 	KVM_RUN,                    /* the vCPU loop */
-	KVM_GET_REGS, KVM_SET_REGS, /* hypercalls, register dumps */
+	KVM_GET_REGS, KVM_SET_REGS, /* hypercalls, register dumps, -trace's RIP */
 	KVM_GET_SREGS, KVM_SET_SREGS,
 	KVM_GET_CLOCK,              /* the TIME hypercall */
 	KVM_CHECK_EXTENSION,        /* the disk queue asks for ioeventfd support */
