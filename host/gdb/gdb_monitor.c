@@ -21,9 +21,10 @@
 #include "vm.h"
 #include "x86.h"
 
-/* `monitor phys` dumps at most one page: enough to see a structure, small
- * enough for a few O packets. */
-#define PHYS_MAX_LEN 4096u
+/* `monitor phys` dumps at most half a page: 128 lines of 79 characters,
+ * about 10 KiB, which fits the stub's 16 KiB reply buffer (gdb_stub.c's
+ * MONITOR_OUT_MAX) with room to spare. */
+#define PHYS_MAX_LEN 2048u
 #define PHYS_DEFAULT_LEN 64u
 
 /* The text for gdb, appended piece by piece; what does not fit is cut and
