@@ -3,6 +3,7 @@
 #   make test   the whole test suite (unit + integration + QEMU comparison)
 #   make bench  benchmarks
 #   make deps   install the Debian packages the project needs
+#   make install / uninstall   PREFIX (default /usr/local), DESTDIR: scripts/install.mk
 
 BUILD    ?= build
 CC       ?= cc
@@ -55,6 +56,7 @@ $(SDL_MODULE): $(BUILD)/host/display/display_sdl.pic.o
 -include tests/tests.mk
 -include tests/disk.mk
 -include bench/bench.mk
+-include scripts/install.mk
 
 bench: deps bench-build
 	BUILD=$(BENCH_BUILD) bench/run.sh

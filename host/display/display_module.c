@@ -3,17 +3,19 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* The directory modules are looked for in: $VMM_MODULE_DIR, else vmm's own.
- * 0, or -1 with a reason in err. */
-static int module_dir(char *dir, size_t len, char *err, size_t errlen)
+/* The directory modules are looked for in: $VMM_MODULE_DIR, else vmm's own
+ * (*from_env says which). 0, or -1 with a reason in err. */
+static int module_dir(char *dir, size_t len, bool *from_env, char *err, size_t errlen)
 {
 	const char *env = getenv(DISPLAY_MODULE_DIR_ENV);
-	if (env && *env) {
+	*from_env = env && *env;
+	if (*from_env) {
 		snprintf(dir, len, "%s", env);
 		return 0;
 	}
@@ -32,10 +34,17 @@ static int module_dir(char *dir, size_t len, char *err, size_t errlen)
 
 const struct display_frontend *display_module_load(const char *name, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64], symbol[64];
-	if (module_dir(dir, sizeof(dir), err, errlen) < 0)
+	char dir[PATH_MAX], path[PATH_MAX + 64], installed[PATH_MAX + 64], symbol[64];
+	bool from_env;
+	if (module_dir(dir, sizeof(dir), &from_env, err, errlen) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/vmm-display-%s.so", dir, name);
+	/* Installed (make install): PREFIX/bin/vmm, PREFIX/lib/vmm/vmm-display-*.so.
+	 * Relative to vmm, so that an installed tree can be moved (DESTDIR). When
+	 * neither exists, the error names the first place. */
+	snprintf(installed, sizeof(installed), "%s/../lib/vmm/vmm-display-%s.so", dir, name);
+	if (!from_env && access(path, F_OK) != 0 && access(installed, F_OK) == 0)
+		memcpy(path, installed, sizeof(path));
 	snprintf(symbol, sizeof(symbol), "display_%s_frontend", name);
 
 	/* Never closed: the front end's library may keep threads and atexit

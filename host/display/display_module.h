@@ -8,7 +8,8 @@
  *
  * Where: the directory named by $VMM_MODULE_DIR if it is set, else the
  * directory of the vmm executable itself (/proc/self/exe), where `make`
- * builds vmm-display-sdl.so.
+ * builds vmm-display-sdl.so, else ../lib/vmm from there, where `make install`
+ * puts it (PREFIX/bin/vmm, PREFIX/lib/vmm/).
  */
 #ifndef VMM_DISPLAY_MODULE_H
 #define VMM_DISPLAY_MODULE_H
