@@ -134,6 +134,9 @@ int main(int argc, char **argv)
 	}
 	trace_attach(vm, trace);
 	enum vm_stop_reason reason = vm_run(vm, opt.timeout_sec);
+	/* A window or terminal display stays until the user closes it (not with
+	 * -no-wait); vmm's notes follow, on the normal screen. */
+	display_wait(vm, reason, exit_status_of(reason, vm->exit_status));
 	const char *hint = guest_fault_hint(vm, &res, opt.mode_set, reason);
 	if (hint)
 		fprintf(stderr, "vmm: note: %s\n", hint);

@@ -47,7 +47,14 @@ static void usage(FILE *out)
 		"                    $DISPLAY or $WAYLAND_DISPLAY works, else none. Keys go to the\n"
 		"                    guest's PS/2 keyboard. ESC quits until the guest takes the keyboard\n"
 		"                    (touches port 0x60/0x64 or unmasks IRQ1); then quit with Ctrl+Alt+Q\n"
-		"                    or by closing the window, Ctrl-A x in the terminal\n"
+		"                    or by closing the window, Ctrl-A x in the terminal. When the guest\n"
+		"                    stops, the window or terminal keeps its last screen and the reason\n"
+		"                    (title, status line) until closed: ESC, q, the window closed; vmm\n"
+		"                    then exits with the guest's status. Scripts: use -display none\n"
+		"                    (or -no-wait). term: the guest's console (port 0xe9, COM1) scrolls\n"
+		"                    under the screen and is printed whole after exit. sdl with no\n"
+		"                    X11/Wayland server: an error (exit 1); the default runs with none\n"
+		"  -no-wait          the window or terminal display closes when the guest stops\n"
 		"  -screenshot FILE  write the final screen as a 720x400 PNG when the guest stops\n"
 		"  -screendump FILE  write the final screen's 25 text lines (UTF-8) when the guest stops\n"
 		"  -sandbox MODE     seccomp sandbox after setup (default: " SANDBOX_DEFAULT_NAME "): on (a forbidden\n"
@@ -160,7 +167,7 @@ static void split_disk_suffix(struct options *opt)
 
 enum { OPT_GUEST = 256, OPT_DISK, OPT_DISK_RO, OPT_MODE, OPT_LOAD, OPT_ENTRY, OPT_MEM, OPT_APPEND,
        OPT_TIMEOUT, OPT_STATS, OPT_NO_IO_FASTPATH, OPT_HELP, OPT_VERSION, OPT_NO_HVA };
-enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP };
+enum { OPT_VGA = 512, OPT_DISPLAY, OPT_SCREENSHOT, OPT_SCREENDUMP, OPT_NO_WAIT };
 enum { OPT_SANDBOX = 768 };
 enum { OPT_IRQCHIP = 1024, OPT_SERIAL, OPT_RTC };
 enum { OPT_STACK = 1280 };
@@ -202,6 +209,7 @@ static const struct cli_option cli_options[] = {
 	{ "display", VALUE, OPT_DISPLAY },
 	{ "screenshot", VALUE, OPT_SCREENSHOT },
 	{ "screendump", VALUE, OPT_SCREENDUMP },
+	{ "no-wait", NO_VALUE, OPT_NO_WAIT },
 	{ "sandbox", VALUE, OPT_SANDBOX },
 	{ "irqchip", VALUE, OPT_IRQCHIP },
 	{ "serial", VALUE, OPT_SERIAL },
@@ -421,6 +429,7 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 		case OPT_NOGRAPHIC: nographic = true; break;
 		case OPT_SCREENSHOT: opt->screenshot = arg; break;
 		case OPT_SCREENDUMP: opt->screendump = arg; break;
+		case OPT_NO_WAIT: opt->no_wait = true; break;
 		case OPT_SANDBOX:
 			if (sandbox_mode_parse(arg, &opt->sandbox) < 0)
 				return bad(status, "unknown -sandbox '%s': use on, log or off", arg);

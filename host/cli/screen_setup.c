@@ -21,6 +21,7 @@ int screen_setup(struct vm *vm, const struct options *opt, char *err, size_t err
 		.screenshot = opt->screenshot,
 		.screendump = opt->screendump,
 		.verbose = opt->verbose,
+		.wait = !opt->no_wait,
 	};
 	return display_start(vm, &cfg, snapshot, vga, err, errlen);
 }

@@ -24,6 +24,8 @@ static int out_fd = STDOUT_FILENO;
 static bool checked_tty, line_buffered;
 static enum console_state state = CONSOLE_OPEN;
 static int lost_errno;
+static console_tap_fn tap;
+static bool tap_holds;
 
 /* Writes everything or ends the console; the lock is held. Unlike stdio,
  * a write cut short by a signal (the vCPU kick) is resumed, not lost. */
@@ -57,6 +59,11 @@ static void flush_locked(void)
 
 static void append_locked(const char *p, size_t len)
 {
+	if (tap) {
+		tap(p, len);
+		if (tap_holds)
+			return;
+	}
 	if (state != CONSOLE_OPEN)
 		return; /* nobody reads it any more */
 	if (!checked_tty) { /* a terminal sees each line as it comes, as stdio does */
@@ -111,5 +118,14 @@ void console_set_output(FILE *f)
 	checked_tty = false;
 	state = CONSOLE_OPEN;
 	lost_errno = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+void console_set_tap(console_tap_fn fn, bool hold)
+{
+	pthread_mutex_lock(&lock);
+	flush_locked(); /* what came before goes out first */
+	tap = fn;
+	tap_holds = fn && hold;
 	pthread_mutex_unlock(&lock);
 }

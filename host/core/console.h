@@ -14,6 +14,7 @@
 #ifndef VMM_CONSOLE_H
 #define VMM_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -26,5 +27,13 @@ int console_output_lost(void);
  * capture it this way); NULL restores stdout. Either way the output starts
  * afresh: open, nothing lost. */
 void console_set_output(FILE *f);
+
+/* A display that shows the console itself (-display term: term_console.h)
+ * gets every byte the guest prints, on the printing thread, under the
+ * console's lock (fn only copies). hold: the bytes go to fn only, not to
+ * stdout (the display prints them there when it closes). fn NULL removes
+ * the tap. */
+typedef void (*console_tap_fn)(const char *buf, size_t len);
+void console_set_tap(console_tap_fn fn, bool hold);
 
 #endif

@@ -2,7 +2,9 @@
 #include "display.h"
 
 #include <errno.h>
+#include <linux/input-event-codes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,11 @@ struct display {
 	FILE *screenshot, *screendump;
 
 	bool stopped;
+	/* Waiting (cfg.wait): the guest has stopped but the front end stays;
+	 * the user has asked to close it; the status line to show. */
+	atomic_bool guest_stopped, dismissed;
+	atomic_bool status_changed;
+	char status[160]; /* under lock */
 	struct vga_text_state last, cur;
 	uint32_t pixels[VGA_SCREEN_PIXELS];
 };
@@ -75,6 +82,40 @@ static bool guest_has_keyboard(void *ctx)
 	return vm_guest_has_keyboard(ctx);
 }
 
+/* A signal that ends the wait (display_wait installs the handler). */
+static volatile sig_atomic_t wait_signal;
+
+static void on_wait_signal(int sig)
+{
+	wait_signal = sig;
+}
+
+/* Keys once the guest has stopped: ESC or q closes the display. */
+static void key_after_stop(void *ctx, unsigned keycode, bool down)
+{
+	struct display *d = ctx;
+	if (down && (keycode == KEY_ESC || keycode == KEY_Q))
+		atomic_store(&d->dismissed, true);
+}
+
+static bool no_guest_keyboard(void *ctx)
+{
+	(void)ctx;
+	return false; /* ESC, Ctrl-C: ways out, no guest takes them now */
+}
+
+/* The status line display_wait asked for, if it changed. */
+static void show_status(struct display *d)
+{
+	if (!atomic_exchange(&d->status_changed, false))
+		return;
+	char text[sizeof(d->status)];
+	pthread_mutex_lock(&d->lock);
+	memcpy(text, d->status, sizeof(text));
+	pthread_mutex_unlock(&d->lock);
+	d->fe->set_status(d->fe_state, text);
+}
+
 static void *display_thread(void *arg)
 {
 	struct display *d = arg;
@@ -89,12 +130,22 @@ static void *display_thread(void *arg)
 	struct vga_text_state *last = &d->last, *cur = &d->cur;
 	bool have_last = false;
 	const struct display_input input = { d->vm, key_to_vm, guest_has_keyboard };
+	const struct display_input after_stop = { d, key_after_stop, no_guest_keyboard };
 	uint64_t t0 = now_ns(), next = t0;
 	while (!atomic_load(&d->quit)) {
 		bool redraw = false;
-		int status = d->fe->poll(d->fe_state, &input, &redraw);
-		if (status != DISPLAY_GO_ON)
-			vm_request_stop(d->vm, STOP_USER, status);
+		bool stopped = atomic_load(&d->guest_stopped);
+		int status = d->fe->poll(d->fe_state, stopped ? &after_stop : &input, &redraw);
+		if (status != DISPLAY_GO_ON) {
+			/* Also while the guest runs: a close that raced with the
+			 * guest's own stop still closes the display. */
+			atomic_store(&d->dismissed, true);
+			if (!stopped)
+				vm_request_stop(d->vm, STOP_USER, status);
+		}
+		if (stopped && (atomic_load(&d->dismissed) || wait_signal))
+			break;
+		show_status(d);
 		d->snapshot(d->opaque, cur);
 		uint64_t t = now_ns();
 		/* A hidden cursor does not blink: no redraw 4 times a second. */
@@ -159,8 +210,17 @@ static int open_files(struct display *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* The vCPU has stopped: close the front end (restoring the terminal), then
- * take the final screen. */
+static void close_frontend(struct display *d)
+{
+	if (!d->thread_started)
+		return;
+	atomic_store(&d->quit, true);
+	pthread_join(d->thread, NULL);
+	d->thread_started = false;
+}
+
+/* The vCPU has stopped: close the front end (restoring the terminal), or
+ * with cfg.wait keep it for display_wait; then take the final screen. */
 static void display_stop(struct vm *vm, void *opaque)
 {
 	(void)vm;
@@ -168,22 +228,67 @@ static void display_stop(struct vm *vm, void *opaque)
 	if (d->stopped)
 		return;
 	d->stopped = true;
-	if (d->thread_started) {
-		atomic_store(&d->quit, true);
-		pthread_join(d->thread, NULL);
-		d->thread_started = false;
-	}
+	if (d->cfg.wait && d->thread_started)
+		atomic_store(&d->guest_stopped, true);
+	else
+		close_frontend(d);
 	write_files(d);
+}
+
+/* The display registered on vm (its stop hook's opaque), or NULL. */
+static struct display *display_of(struct vm *vm)
+{
+	for (int i = 0; i < vm->n_stop_hooks; i++)
+		if (vm->stop_hooks[i].fn == display_stop)
+			return vm->stop_hooks[i].opaque;
+	return NULL;
+}
+
+static const char *stop_text(enum vm_stop_reason reason)
+{
+	switch (reason) {
+	case STOP_HALT: return "guest halted";
+	case STOP_GUEST_EXIT: return "guest exited";
+	case STOP_TIMEOUT: return "guest timed out";
+	case STOP_TRIPLE_FAULT: return "guest triple fault";
+	case STOP_KVM_ERROR: return "KVM internal error";
+	case STOP_RESET: return "guest asked for a reset";
+	case STOP_HOST_ERROR: return "host error";
+	default: return "guest stopped";
+	}
+}
+
+void display_wait(struct vm *vm, enum vm_stop_reason reason, int status)
+{
+	struct display *d = display_of(vm);
+	if (!d || !d->thread_started)
+		return;
+	if (reason != STOP_USER && d->cfg.wait) {
+		pthread_mutex_lock(&d->lock);
+		snprintf(d->status, sizeof(d->status), "%s \u2014 status %d", stop_text(reason), status);
+		pthread_mutex_unlock(&d->lock);
+		atomic_store(&d->status_changed, true);
+		/* vm_run's handlers would only note the signal for a run that
+		 * is over: these end the wait. */
+		static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+		struct sigaction sa = { .sa_handler = on_wait_signal }, old[3];
+		sigemptyset(&sa.sa_mask);
+		wait_signal = 0;
+		for (int i = 0; i < 3; i++)
+			sigaction(signals[i], &sa, &old[i]);
+		pthread_join(d->thread, NULL); /* the thread ends when the user closes it */
+		d->thread_started = false;
+		for (int i = 0; i < 3; i++)
+			sigaction(signals[i], &old[i], NULL);
+	}
+	close_frontend(d);
 }
 
 static void display_free(struct vm *vm, void *opaque)
 {
 	(void)vm;
 	struct display *d = opaque;
-	if (!d->stopped && d->thread_started) { /* a VM destroyed without running */
-		atomic_store(&d->quit, true);
-		pthread_join(d->thread, NULL);
-	}
+	close_frontend(d); /* a VM destroyed without running, or without display_wait */
 	close_files(d);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->opened);

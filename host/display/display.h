@@ -13,7 +13,7 @@
 
 #include "vga_render.h"
 
-struct vm;
+#include "vm.h"
 
 enum display_kind {
 	DISPLAY_AUTO, /* sdl if $DISPLAY/$WAYLAND_DISPLAY is set and SDL starts, else none */
@@ -30,6 +30,10 @@ struct display_config {
 	const char *screenshot; /* PNG written at stop, or NULL */
 	const char *screendump; /* text written at stop, or NULL */
 	bool verbose;
+	/* The window or terminal stays after the guest stops, showing its last
+	 * screen, until the user closes it (display_wait); false: it closes
+	 * when the guest stops (-no-wait). */
+	bool wait;
 };
 
 /*
@@ -47,6 +51,17 @@ struct display_config {
  */
 int display_start(struct vm *vm, const struct display_config *cfg,
 		  display_snapshot_fn snapshot, void *opaque, char *err, size_t errlen);
+
+/*
+ * After vm_run: a display kept open (cfg.wait) shows why the guest stopped,
+ * "guest halted — status 0" with the front end's way out (the window's title,
+ * the terminal's status line), and waits until the user closes it: ESC or q,
+ * the window closed, the quit chords (Ctrl+Alt+Q, Ctrl-A x), Ctrl-C in the
+ * terminal, SIGINT, SIGTERM or SIGHUP. Then closes it (the terminal display
+ * prints the console transcript). Returns at once when there is nothing to
+ * wait for: no display, -no-wait, or the user stopped the guest (STOP_USER).
+ */
+void display_wait(struct vm *vm, enum vm_stop_reason reason, int status);
 
 int display_kind_parse(const char *name, enum display_kind *out);
 

@@ -18,7 +18,7 @@
 
 /* Changes whenever struct display_frontend does: a module built for another
  * vmm is refused rather than called through the wrong layout. */
-#define DISPLAY_FRONTEND_ABI 2
+#define DISPLAY_FRONTEND_ABI 3
 
 /* How a front end hands the user's keys to the VM (display.c fills it in;
  * the calls go to input.h). */
@@ -45,6 +45,10 @@ struct display_frontend {
 	 * status when the user asked to stop (closed the window, a quit chord).
 	 * Sets *redraw when the front end lost its picture (window exposed). */
 	int (*poll)(void *state, const struct display_input *in, bool *redraw);
+	/* Says why the guest stopped and how to close the display (display.c
+	 * writes "guest halted — status 0"; the front end adds its own way out):
+	 * the window's title, the terminal's status line under the screen. */
+	void (*set_status)(void *state, const char *text);
 	void (*close)(void *state);
 };
 

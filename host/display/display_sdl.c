@@ -7,6 +7,11 @@
  * typematic repeat sends them (at the host's rate, not the one the guest
  * set with F3).
  *
+ * After the guest stops the window stays (display_wait) with the reason in
+ * its title. Without a usable video driver it fails with the reason (no X
+ * server at $DISPLAY...) instead of letting SDL fall back to its offscreen
+ * driver, which runs with no window at all.
+ *
  * Built alone into the module vmm-display-sdl.so (the Makefile), the only
  * object linked with SDL2; vmm loads it with display_module_load("sdl").
  */
@@ -14,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "display_frontend.h"
 #include "sdl_keymap.h"
@@ -48,6 +54,50 @@ static void present(struct sdl_state *st)
 	SDL_RenderPresent(st->renderer);
 }
 
+/* SDL_Init with the video driver the environment points at: X11 when
+ * $DISPLAY is set, else Wayland when $WAYLAND_DISPLAY is (SDL's own order),
+ * or the one $SDL_VIDEODRIVER names. Left alone, SDL would fall back to its
+ * offscreen driver, a "window" nobody sees, and SDL's error names no cause
+ * ("x11 not available"): say which server could not be reached. */
+static int init_video(char *err, size_t errlen)
+{
+	const char *forced = getenv("SDL_VIDEODRIVER");
+	if (forced && *forced) {
+		if (SDL_Init(SDL_INIT_VIDEO) == 0)
+			return 0;
+		snprintf(err, errlen, "no window: SDL_VIDEODRIVER=%s: %s", forced, SDL_GetError());
+		return -1;
+	}
+	const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+	const char *runtime = getenv("XDG_RUNTIME_DIR");
+	char why[300] = "";
+	if (x11 && *x11) {
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, "x11");
+		if (SDL_Init(SDL_INIT_VIDEO) == 0)
+			return 0;
+		snprintf(why, sizeof(why), "no X server answers at DISPLAY=%s", x11);
+	}
+	if (wayland && *wayland) {
+		size_t n = strlen(why);
+		struct stat st;
+		/* libwayland needs it, and prints its own complaint without it. */
+		if (!runtime || stat(runtime, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(why + n, sizeof(why) - n, "%sWAYLAND_DISPLAY=%s but XDG_RUNTIME_DIR is %s",
+				 n ? "; " : "", wayland, runtime ? "not a directory" : "not set");
+		} else {
+			SDL_SetHint(SDL_HINT_VIDEODRIVER, "wayland");
+			if (SDL_Init(SDL_INIT_VIDEO) == 0)
+				return 0;
+			snprintf(why + n, sizeof(why) - n, "%sno Wayland compositor answers at WAYLAND_DISPLAY=%s",
+				 n ? "; " : "", wayland);
+		}
+	}
+	if (!*why)
+		snprintf(why, sizeof(why), "neither DISPLAY nor WAYLAND_DISPLAY is set");
+	snprintf(err, errlen, "no window: %s (use -display term or -display none)", why);
+	return -1;
+}
+
 static int sdl_open(void **state, char *err, size_t errlen)
 {
 	/* vmm handles SIGINT/SIGTERM itself (vm_run): SDL must not. */
@@ -57,10 +107,8 @@ static int sdl_open(void **state, char *err, size_t errlen)
 	 * first draws, after vmm's sandbox is in place. */
 	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
 	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-	if (SDL_Init(SDL_INIT_VIDEO) < 0) {
-		snprintf(err, errlen, "SDL_Init: %s", SDL_GetError());
+	if (init_video(err, errlen) < 0)
 		return -1;
-	}
 	/* At the first key press SDL converts the key's text from ISO-8859-1
 	 * with iconv, and glibc then loads its converter module (a file opened
 	 * and mapped executable). Load it now, before vmm's sandbox forbids both. */
@@ -100,6 +148,26 @@ static void sdl_draw(void *opaque, const struct vga_text_state *s, const uint32_
 	/* 0x00RRGGBB is exactly SDL's RGB888 (XRGB, 32 bits per pixel). */
 	SDL_UpdateTexture(st->texture, NULL, pixels, VGA_SCREEN_WIDTH * 4);
 	present(st);
+}
+
+/* In ASCII, the em dashes made hyphens: SDL sets the UTF-8 title window
+ * managers show (_NET_WM_NAME) only in a UTF-8 locale, and vmm runs in the
+ * C locale, where a non-ASCII title would leave "vmm" there. */
+static void sdl_set_status(void *opaque, const char *text)
+{
+	struct sdl_state *st = opaque;
+	char title[256];
+	size_t n = (size_t)snprintf(title, sizeof(title), "vmm: ");
+	for (const char *p = text; *p && n + 2 < sizeof(title); p++) {
+		if (!strncmp(p, "\u2014", strlen("\u2014"))) {
+			title[n++] = '-';
+			p += strlen("\u2014") - 1;
+		} else if ((unsigned char)*p < 0x80) {
+			title[n++] = *p;
+		}
+	}
+	snprintf(title + n, sizeof(title) - n, " - press ESC or close the window");
+	SDL_SetWindowTitle(st->window, title);
 }
 
 /* Ctrl+Alt+Q, by key position (Q of a QWERTY keyboard), as QEMU. */
@@ -151,5 +219,6 @@ const struct display_frontend display_sdl_frontend = {
 	.open = sdl_open,
 	.draw = sdl_draw,
 	.poll = sdl_poll,
+	.set_status = sdl_set_status,
 	.close = sdl_close,
 };
