@@ -8,7 +8,7 @@
 #include "multiboot.h"
 #include "printf.h"
 
-/* Ends with isa-debug-exit status (0x10 << 1) | 1 = 33: easy to spot. */
+/* main returns 0x10: status 16 on vmm, (0x10 << 1) | 1 = 33 on QEMU (isa-debug-exit). */
 #define EXIT_SUCCESS_VALUE 0x10
 #define EXIT_BAD_MAGIC_VALUE 0x01
 

@@ -29,7 +29,7 @@
 #include "pic.h"
 #include "printf.h"
 
-#define EXIT_QUIT 0x10      /* 'q' pressed: status (0x10 << 1) | 1 = 33 */
+#define EXIT_QUIT 0x10      /* 'q' pressed: status 16 on vmm, 33 on QEMU */
 #define REPLY_SPINS 2000 /* status reads while waiting for an answer */
 
 /* True when `word` is one of the command line's space-separated words. */

@@ -12,7 +12,7 @@
  *                   and QEMU print the same lines (tests/integration/
  *                   platform_misc.sh compares them).
  *
- * Exits with isa-debug-exit value 0x10 (status 33) when done.
+ * main returns 0x10 when done: status 16 on vmm, 33 on QEMU (isa-debug-exit).
  */
 #include <stdint.h>
 

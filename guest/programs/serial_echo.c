@@ -15,8 +15,9 @@
  *   poll       no interrupts: main polls LSR's data-ready bit
  *   exit       only the ready line, then exit (for output-only backends)
  *
- * Exit (isa-debug-exit, the same status in vmm and QEMU): 33 after EOT,
- * 35 when the loopback self-test fails.
+ * main returns 0x10 after EOT, 0x11 when the loopback self-test fails:
+ * status 16 or 17 on vmm (the EXIT hypercall), 33 or 35 on QEMU
+ * (isa-debug-exit, (v << 1) | 1).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,8 +28,8 @@
 #include "multiboot.h"
 #include "pic.h"
 
-#define EXIT_DONE 0x10          /* status (0x10 << 1) | 1 = 33 */
-#define EXIT_LOOPBACK_FAILED 0x11 /* status 35 */
+#define EXIT_DONE 0x10
+#define EXIT_LOOPBACK_FAILED 0x11
 
 #define COM1 VMM_COM1_PORT
 #define COM1_IRQ 4

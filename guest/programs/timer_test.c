@@ -10,10 +10,9 @@
  *
  * Built for multiboot64 (long mode, runs everywhere) and multiboot (32-bit:
  * needs a host that runs a 32-bit iret). Output is the same under vmm and
- * QEMU. Exit: status 0 on vmm (the EXIT hypercall); where that call does not
- * exist (QEMU) main returns 0 and the entry writes it to isa-debug-exit,
- * status 1. A bad argument prints a line and exits with isa-debug-exit
- * value 2 (status 5).
+ * QEMU. Exit: main returns 0 (status 0 on vmm, where the SDK's entry ends
+ * with the EXIT hypercall; 1 on QEMU, through isa-debug-exit). A bad
+ * argument prints a line and returns 2 (status 2 on vmm, 5 on QEMU).
  */
 #include <stdbool.h>
 #include <stddef.h>

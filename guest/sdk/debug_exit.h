@@ -17,4 +17,13 @@ static inline __attribute__((noreturn)) void debug_exit(uint32_t value)
 	halt_forever(); /* no such device: stop anyway */
 }
 
+/*
+ * Ends the guest with status: on vmm with the EXIT hypercall, so that vmm
+ * exits with status & 0xff; elsewhere (QEMU, with -device
+ * isa-debug-exit,iobase=0xf4,iosize=4) through port 0xF4, so that QEMU exits
+ * with (status << 1) | 1. The Multiboot entries call it with main's return
+ * value. (In hypercall.c.)
+ */
+__attribute__((noreturn)) void guest_exit(int status);
+
 #endif

@@ -1,7 +1,9 @@
 #include <stddef.h>
 
+#include "debug_exit.h"
 #include "hypercall.h"
 #include "io.h"
+#include "string.h"
 
 int hypercall_submit(struct hc_request *request, uint32_t request_phys)
 {
@@ -85,6 +87,35 @@ unsigned long long hc_gettimestamp(void)
 int hc_exit(int status)
 {
 	return hypercall(HC_EXIT, (unsigned)status & 0xff, 0, 0, 0, NULL);
+}
+
+/* What vmm puts in CPUID leaf 0x40000000 (host/core/cpuid.h). */
+#define HYPERVISOR_CPUID_LEAF 0x40000000u
+#define VMM_SIGNATURE "vmmvmmvmmvmm"
+
+static void cpuid(uint32_t leaf, uint32_t regs[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(regs[0]), "=b"(regs[1]), "=c"(regs[2]), "=d"(regs[3])
+			 : "a"(leaf), "c"(0));
+}
+
+int hc_on_vmm(void)
+{
+	uint32_t regs[4];
+
+	cpuid(1, regs);
+	if (!(regs[2] & (1u << 31))) /* no hypervisor: leaf 0x40000000 is not one */
+		return 0;
+	cpuid(HYPERVISOR_CPUID_LEAF, regs);
+	return memcmp(&regs[1], VMM_SIGNATURE, 12) == 0; /* EBX, ECX, EDX */
+}
+
+void guest_exit(int status)
+{
+	if (hc_on_vmm())
+		hc_exit(status);
+	debug_exit((uint32_t)status);
 }
 
 /* The calls that return a count give either the count or the status. */

@@ -43,6 +43,11 @@ unsigned long long hc_gettimestamp(void);
  * failed (e.g. not running on vmm), with the status. */
 int hc_exit(int status);
 
+/* Nonzero when the guest runs on vmm: CPUID says a hypervisor is present
+ * (leaf 1, ECX bit 31) and its leaf 0x40000000 holds vmm's signature
+ * "vmmvmmvmmvmm" (host/core/cpuid.h). */
+int hc_on_vmm(void);
+
 /* Fills up to max_entries; returns the total number of entries (may exceed
  * max_entries) or a negative status. */
 long long hc_memmap(struct hc_memmap_entry *entries, uint32_t max_entries);

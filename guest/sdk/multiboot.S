@@ -4,8 +4,9 @@
  * address of the multiboot information. Its stack pointer is undefined, so
  * we bring our own.
  *
- * main(magic, info)'s return value v goes to the isa-debug-exit port 0xF4:
- * QEMU and vmm both exit with status (v << 1) | 1.
+ * main(magic, info)'s return value v ends the guest through guest_exit()
+ * (debug_exit.h): vmm exits with status v (the EXIT hypercall), QEMU with
+ * (v << 1) | 1 (port 0xF4, its isa-debug-exit).
  */
 #include "multiboot_header.S"
 
@@ -30,7 +31,9 @@ _start:
 	pushl	%esi
 	call	main
 
-	outl	%eax, $0xf4
+	/* main's status: EXIT hypercall on vmm, port 0xF4 elsewhere. */
+	movl	%eax, (%esp)
+	call	guest_exit
 halt:
 	hlt
 	jmp	halt

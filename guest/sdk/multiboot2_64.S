@@ -7,7 +7,8 @@
  * far-jump into our own 64-bit code segment. The file stays an ELF64:
  * Multiboot2 loaders take it (GRUB does), unlike Multiboot v1 loaders.
  *
- * main(magic, info)'s return value v goes to the isa-debug-exit port 0xF4.
+ * main(magic, info)'s return value v ends the guest through guest_exit()
+ * (debug_exit.h): vmm exits with status v, QEMU with (v << 1) | 1.
  */
 #include "multiboot2_header.S"
 
@@ -88,7 +89,9 @@ long_mode:
 	movl	%ebx, %esi
 	call	main
 
-	outl	%eax, $0xf4
+	/* main's status: EXIT hypercall on vmm, port 0xF4 elsewhere. */
+	movl	%eax, %edi
+	call	guest_exit
 halt:
 	hlt
 	jmp	halt

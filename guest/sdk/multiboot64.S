@@ -6,8 +6,9 @@
  * is where the loader puts them: they cost no file space), enable PAE, SSE,
  * EFER.LME, then paging, and far-jump into our own 64-bit code segment.
  *
- * main(magic, info)'s return value v goes to the isa-debug-exit port 0xF4:
- * QEMU and vmm both exit with status (v << 1) | 1.
+ * main(magic, info)'s return value v ends the guest through guest_exit()
+ * (debug_exit.h): vmm exits with status v (the EXIT hypercall), QEMU with
+ * (v << 1) | 1 (port 0xF4, its isa-debug-exit).
  */
 #include "multiboot_header.S"
 
@@ -88,7 +89,9 @@ long_mode:
 	movl	%ebx, %esi
 	call	main
 
-	outl	%eax, $0xf4
+	/* main's status: EXIT hypercall on vmm, port 0xF4 elsewhere. */
+	movl	%eax, %edi
+	call	guest_exit
 halt:
 	hlt
 	jmp	halt

@@ -1,3 +1,6 @@
+/* The library is built in every mode; vga.h is for protected and long mode. */
+#if !defined(GUEST_MODE_REAL)
+
 #include "vga.h"
 
 #include "io.h"
@@ -74,3 +77,5 @@ void vga_wait_retrace(void)
 	while (!(inb(VGA_STATUS) & 0x08))
 		;
 }
+
+#endif

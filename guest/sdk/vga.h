@@ -8,6 +8,12 @@
 #ifndef GUEST_VGA_H
 #define GUEST_VGA_H
 
+/* Real-mode code (-m16, DS = 0) cannot reach 0xB8000 through a C pointer:
+ * the stores would wrap inside the first 64 KiB and overwrite the guest. */
+#if defined(GUEST_MODE_REAL)
+#error "vga.h: the text buffer at 0xB8000 needs protected or long mode (real mode: hypercalls, debugcon.h)"
+#endif
+
 #include <stdint.h>
 #include <vmm/abi.h>
 

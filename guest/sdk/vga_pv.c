@@ -1,3 +1,6 @@
+/* The library is built in every mode; vga_pv.h is for protected and long mode. */
+#if !defined(GUEST_MODE_REAL)
+
 #include "vga_pv.h"
 
 #include "hypercall.h"
@@ -28,3 +31,5 @@ int vga_pv_puts(int x, int y, const char *s, uint8_t attr)
 	}
 	return vga_pv_write(first, cells, n);
 }
+
+#endif

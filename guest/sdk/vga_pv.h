@@ -8,6 +8,11 @@
 #ifndef GUEST_VGA_PV_H
 #define GUEST_VGA_PV_H
 
+/* Its fallback stores at 0xB8000, which real-mode code cannot reach. */
+#if defined(GUEST_MODE_REAL)
+#error "vga_pv.h: needs protected or long mode (real mode: hc_vga_write in hypercall.h)"
+#endif
+
 #include <stdint.h>
 
 /* Cell first = row * 80 + col. Returns 0 or a negative HC_E* status. */

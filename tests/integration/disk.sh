@@ -43,10 +43,10 @@ wide() { # NAME STATUS VMM-ARGS...: runs the wide test on a fresh 1 MiB image
 	else same_image "$name" "$TMP/$name.img" "$TMP/wide.ref"; fi
 }
 wide wide-emul 0 "${EMUL[@]}" -stats
-wide wide-emul-multiboot 1 "${EMUL_MB[@]}"
+wide wide-emul-multiboot 0 "${EMUL_MB[@]}"
 wide wide-pv 0 "${PV[@]}"
-wide wide-pv-multiboot 1 "${PV_MB[@]}"
-wide wide-queue 1 "${PV_MB[@]}" -append qwide -stats
+wide wide-pv-multiboot 0 "${PV_MB[@]}"
+wide wide-queue 0 "${PV_MB[@]}" -append qwide -stats
 if cmp -s "$TMP/wide-pv-multiboot.out" "$TMP/wide-queue.out"
 then pass wide-queue-lines-equal-pv; else fail wide-queue-lines-equal-pv "lines differ"; fi
 if cmp -s "$TMP/wide-emul.img" "$TMP/wide-pv.img" && cmp -s "$TMP/wide-emul.out" "$TMP/wide-pv.out"
@@ -74,7 +74,7 @@ fi
 # ---- -no-io-fastpath: the same images, and each write KVM used to absorb
 # (coalesced data-port writes, ioeventfd doorbells) is now an exit ----
 wide wide-emul-slow-io 0 "${EMUL[@]}" -stats -no-io-fastpath
-wide wide-queue-slow-io 1 "${PV_MB[@]}" -append qwide -stats -no-io-fastpath
+wide wide-queue-slow-io 0 "${PV_MB[@]}" -append qwide -stats -no-io-fastpath
 stat_of() { grep -oP "$2 \K[0-9]+" "$TMP/$1.err" | head -1; } # RUN NAME: a -stats number
 fast_exits=$(stat_of wide-emul "total exits"); coalesced=$(stat_of wide-emul "coalesced writes")
 slow_exits=$(stat_of wide-emul-slow-io "total exits")

@@ -48,14 +48,13 @@ expect_keys() {
 
 # --- -display term in tmux ----------------------------------------------------
 # term_run NAME VMM-ARGS...: starts vmm in a tmux pane; its stdout, stderr
-# and status go to $TMP/NAME.{out,err,rc}. -no-wait: vmm ends with the guest
-# (the display would otherwise stay for the user: display.sh).
+# and status go to $TMP/NAME.{out,err,rc}.
 term_run() {
 	local name=$1; shift
 	local args=""
 	for a in "$@"; do args+=" '$a'"; done
 	tmux -L "$TMUX_SOCK" new-session -d -s "$name" -x 100 -y 30 \
-		"'$VMM' -display term -no-wait$args >'$TMP/$name.out' 2>'$TMP/$name.err'; echo \$? >'$TMP/$name.rc'; exec sleep 600"
+		"'$VMM' -display term$args >'$TMP/$name.out' 2>'$TMP/$name.err'; echo \$? >'$TMP/$name.rc'; exec sleep 600"
 }
 keys() { tmux -L "$TMUX_SOCK" send-keys -t "$@"; }
 ended_with() { # NAME STATUS
@@ -73,7 +72,7 @@ term_tests() {
 		keys $name a B Escape Up C-c
 		wait_until 30 grep -sqx "scancode 0x9d ctrl-" "$TMP/$name.out"
 		keys $name q
-		if ended_with $name 33; then expect_keys $name "$TMP/$name.out"
+		if ended_with $name 16; then expect_keys $name "$TMP/$name.out"
 		else fail $name "status '$(cat "$TMP/$name.rc" 2>/dev/null)' $(head -c 300 "$TMP/$name.err")"; fi
 	done
 
@@ -101,7 +100,7 @@ term_tests() {
 	keys $name Escape
 	wait_until 30 grep -sqx "scancode 0x81 esc-" "$TMP/$name.out"
 	keys $name q
-	if ended_with $name 33 && grep -qx "scancode 0x01 esc" "$TMP/$name.out"; then pass $name
+	if ended_with $name 16 && grep -qx "scancode 0x01 esc" "$TMP/$name.out"; then pass $name
 	else fail $name "status '$(cat "$TMP/$name.rc" 2>/dev/null)' (0: ESC quit), output: $(tail -3 "$TMP/$name.out" | tr '\n' '|')"; fi
 
 	# The guest has the keyboard: ESC is a key, Ctrl-A x quits with 0.
@@ -124,7 +123,7 @@ else skip keyboard-term "tmux is not installed (scripts/install-deps.sh installs
 # window_run NAME VMM-ARGS...: vmm with a window; sets $vpid and $wid.
 window_run() {
 	local name=$1; shift
-	"$VMM" -display sdl -no-wait "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
+	"$VMM" -display sdl "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
 	vpid=$!
 	PIDS+=("$vpid")
 	find_window() { wid=$(xdotool search --pid "$vpid" --name '^vmm$' 2>/dev/null | head -1); [ -n "$wid" ]; }
@@ -148,7 +147,7 @@ window_tests() {
 		wait_until 30 grep -sqx "scancode 0x9d ctrl-" "$TMP/$name.out"
 		xdotool key q
 		window_status
-		if [ "$vrc" -eq 33 ]; then expect_keys $name "$TMP/$name.out"
+		if [ "$vrc" -eq 16 ]; then expect_keys $name "$TMP/$name.out"
 		else fail $name "status $vrc: $(head -c 300 "$TMP/$name.err")"; fi
 	else
 		fail $name "no window or the guest never got ready: $(head -c 300 "$TMP/$name.err")"
@@ -211,7 +210,7 @@ qemu_test() {
 		keys vmm-commands a B Escape Up C-c
 		wait_until 30 grep -sqx "scancode 0x9d ctrl-" "$TMP/vmm-commands.out"
 		keys vmm-commands q
-		ended_with vmm-commands 33
+		ended_with vmm-commands 16
 	fi
 	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
 	TMUX_SOCK=
@@ -237,7 +236,7 @@ extended_keys_test() {
 		wait_until 30 grep -sqx "scancode 0xc5 pause-" "$TMP/vmm-ext.out"
 		xdotool key q
 		window_status
-		if [ "$vrc" -ne 33 ]; then fail $name "vmm status $vrc"
+		if [ "$vrc" -ne 16 ]; then fail $name "vmm status $vrc"
 		elif diff "$dir/out" "$TMP/vmm-ext.out" >"$TMP/ext.diff"; then pass $name
 		else fail $name "$(head -c 400 "$TMP/ext.diff" | tr '\n' '|')"; fi
 	else

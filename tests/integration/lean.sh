@@ -35,7 +35,7 @@ else
 fi
 # The default only wants a window when there is a screen; without the module
 # the guest runs with no display, as without a screen.
-expect default-without-module 33 "$(printf 'Hello, world!\nmultiboot magic ok\ncmdline: %s ' "$HELLO")" \
+expect default-without-module 16 "$(printf 'Hello, world!\nmultiboot magic ok\ncmdline: %s ' "$HELLO")" \
 	env DISPLAY=:nonexistent "$TMP/alone/vmm" -guest "$HELLO"
 # $VMM_MODULE_DIR says where to look instead.
 mkdir -p "$TMP/empty"

@@ -63,6 +63,11 @@ expect_error() {
 	fi
 }
 
+# An SDK Multiboot guest whose main returns V exits with status V on vmm (the
+# EXIT hypercall: guest/sdk/debug_exit.h, guest_exit) and with (V << 1) | 1
+# on QEMU (isa-debug-exit): qemu_status_of V prints the latter.
+qemu_status_of() { echo $((($1 << 1) | 1)); }
+
 # True when this host's KVM runs 32-bit paging (a probe guest, once).
 host_runs_paged32() {
 	if [ -z "${PAGED32_OK:-}" ]; then

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Differential tests: the same Multiboot kernels in QEMU (our reference) and
-# in vmm must print the same bytes and exit with the same status.
+# in vmm must print the same bytes and exit with corresponding statuses: main's
+# return value V on vmm, (V << 1) | 1 on QEMU (lib.sh: qemu_status_of).
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
@@ -20,8 +21,8 @@ same_as_qemu() { # NAME KERNEL [APPEND]
 	if [ -z "$QEMU" ]; then skip "$name" "qemu-system-x86_64 is not installed"; return; fi
 	qemu_run "$@"
 	run "$name.vmm" "$VMM" -guest "$2" -append "${3:-}"
-	if [ "$rc" -ne "$qemu_rc" ]; then
-		fail "$name" "exit status: vmm $rc, QEMU $qemu_rc ($(head -c 200 "$TMP/$name.qemu.err"))"
+	if [ "$(qemu_status_of "$rc")" -ne "$qemu_rc" ]; then
+		fail "$name" "exit status: vmm $rc, QEMU $qemu_rc, expected (vmm << 1) | 1 ($(head -c 200 "$TMP/$name.qemu.err"))"
 	elif ! cmp -s "$TMP/$name.vmm.out" "$TMP/$name.qemu.out"; then
 		fail "$name" "output differs: $(diff "$TMP/$name.vmm.out" "$TMP/$name.qemu.out" | head -5)"
 	elif [ ! -s "$TMP/$name.vmm.out" ]; then
