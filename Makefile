@@ -53,6 +53,7 @@ $(SDL_MODULE): $(BUILD)/host/display/display_sdl.pic.o
 	$(CC) $(CFLAGS) -shared -o $@ $^ $(SDL_LIBS)
 
 -include guest/guest.mk
+-include tests/integration/gdb/gdb.mk
 -include tests/tests.mk
 -include tests/disk.mk
 -include bench/bench.mk

@@ -8,6 +8,7 @@
 #include "console.h"
 #include "console_ports.h"
 #include "disk_device.h"
+#include "gdb_stub.h"
 #include "hypercall.h"
 #include "loader.h"
 #include "options.h"
@@ -124,11 +125,24 @@ int main(int argc, char **argv)
 		vm_destroy(vm);
 		return screen_rc == -2 ? EXIT_USAGE : EXIT_HOST_ERROR;
 	}
+	/* The gdb stub's socket listens before the sandbox forbids bind. */
+	if (opt.gdb) {
+		struct gdb_stub_config gdb = { .spec = opt.gdb, .wait = opt.gdb_wait,
+					       .arch_forced = opt.gdb_arch_set, .arch = opt.gdb_arch,
+					       .verbose = opt.verbose };
+		bool usage;
+		if (gdb_stub_start(vm, &gdb, err, sizeof(err), &usage) < 0) {
+			fprintf(stderr, "vmm: %s\n", err);
+			vm_destroy(vm);
+			return usage ? EXIT_USAGE : EXIT_HOST_ERROR;
+		}
+	}
 	/* Everything is open and mapped: from here on vmm needs only the system
 	 * calls on the sandbox's list (docs/security.md). */
-	struct sandbox_needs needs = { .window = screen_rc == 1 };
+	struct sandbox_needs needs = { .window = screen_rc == 1, .gdb = vm->gdb != NULL };
 	if (sandbox_install(opt.sandbox, &needs, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vmm: %s\n", err);
+		gdb_stub_stop(vm);
 		vm_destroy(vm);
 		return EXIT_HOST_ERROR;
 	}
@@ -151,6 +165,8 @@ int main(int argc, char **argv)
 	 * loss otherwise (the other cause, if any, is on stderr). */
 	if (console_output_lost())
 		status = EXIT_OUTPUT_LOST;
+	gdb_stub_guest_ended(vm, status); /* an attached gdb sees the exit status */
+	gdb_stub_stop(vm);
 	vm_destroy(vm);
 	return status;
 }

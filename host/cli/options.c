@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gdb_stub.h"
 #include "layout.h"
 #include "qemu_options.h"
 #include "serial_backend.h"
@@ -75,6 +76,12 @@ static void usage(FILE *out)
 		"                    injected, hlt waits, the stop: to stderr, or to FILE (opened\n"
 		"                    before the guest runs)\n"
 		"  -trace-format F   text (default) or json: one JSON object per line (README: Tracing exits)\n"
+		"  -gdb SPEC         gdb remote stub: tcp::PORT (127.0.0.1), tcp:HOST:PORT or unix:PATH;\n"
+		"                    one gdb at a time (docs/debugging.md)\n"
+		"  -s                the same as -gdb tcp::1234\n"
+		"  -S                the guest waits for gdb before its first instruction\n"
+		"  -gdb-arch ARCH    gdb's register layout, i386 or x86-64 (default: the guest's mode at\n"
+		"                    start; x86-64 for a 32-bit kernel that switches to long mode)\n"
 		"  -v                verbose: loader details, each device the guest uses, unclaimed ports\n"
 		"  -help, -version\n"
 		"\n"
@@ -92,7 +99,7 @@ static void usage(FILE *out)
 		"  125              guest triple fault\n"
 		"  128+N            stopped by signal N\n"
 		"  120              the guest asked for a reset (vmm never reboots)\n"
-		"  119              reserved (gdb kill): not implemented yet\n");
+		"  119              gdb killed the guest (kill, monitor quit)\n");
 }
 
 int parse_size(const char *s, uint64_t *out)
@@ -177,6 +184,7 @@ enum { OPT_VERBOSE = 1792, OPT_POSITIONAL, OPT_END };
 enum { OPT_HDA = 2048, OPT_DRIVE, OPT_NOGRAPHIC, OPT_ACCEL, OPT_QEMU_LOG, OPT_QEMU_NO_OP };
 
 enum { OPT_TRACE = 2304, OPT_TRACE_FORMAT };
+enum { OPT_GDB = 2560, OPT_GDB_DEFAULT, OPT_GDB_WAIT, OPT_GDB_ARCH };
 
 enum option_value { NO_VALUE, VALUE };
 
@@ -216,6 +224,10 @@ static const struct cli_option cli_options[] = {
 	{ "rtc", VALUE, OPT_RTC },
 	{ "trace", VALUE, OPT_TRACE },
 	{ "trace-format", VALUE, OPT_TRACE_FORMAT },
+	{ "gdb", VALUE, OPT_GDB },
+	{ "s", NO_VALUE, OPT_GDB_DEFAULT },
+	{ "S", NO_VALUE, OPT_GDB_WAIT },
+	{ "gdb-arch", VALUE, OPT_GDB_ARCH },
 	{ "v", NO_VALUE, OPT_VERBOSE },
 	{ "h", NO_VALUE, OPT_HELP },
 	{ "help", NO_VALUE, OPT_HELP },
@@ -452,6 +464,20 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 			if (trace_format_parse(arg, &opt->trace_format) < 0)
 				return bad(status, "unknown -trace-format '%s': use text or json", arg);
 			break;
+		case OPT_GDB: {
+			char why[200];
+			if (gdb_stub_parse_spec(arg, why, sizeof(why)) < 0)
+				return bad(status, "%s", why);
+			opt->gdb = arg;
+			break;
+		}
+		case OPT_GDB_DEFAULT: opt->gdb = "tcp::1234"; break;
+		case OPT_GDB_WAIT: opt->gdb_wait = true; break;
+		case OPT_GDB_ARCH:
+			if (gdb_arch_parse(arg, &opt->gdb_arch) < 0)
+				return bad(status, "unknown -gdb-arch '%s': use i386 or x86-64", arg);
+			opt->gdb_arch_set = true;
+			break;
 		case OPT_ACCEL:
 			if (strcmp(arg, "kvm"))
 				return bad(status, "-accel %s: vmm runs guests on KVM only (-accel kvm)", arg);
@@ -475,6 +501,8 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 	if (!opt->guest)
 		return bad(status, "%s", "no guest given: use vmm FILE or -guest FILE");
 	opt->load.name = opt->guest;
+	if ((opt->gdb_wait || opt->gdb_arch_set) && !opt->gdb)
+		return bad(status, "%s", "-S and -gdb-arch are for the gdb stub: give -s or -gdb too");
 	/* QEMU's -nographic: no window, COM1 on this terminal (Ctrl-A x quits). */
 	if (nographic) {
 		if (display_set && opt->display != DISPLAY_NONE)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "display.h"
+#include "gdb_regs.h"
 #include "irq.h"
 #include "loader.h"
 #include "pc_platform.h"
@@ -48,6 +49,12 @@ struct options {
 	bool trace_exits;
 	const char *trace_file;
 	enum trace_format trace_format;
+	/* The gdb stub (host/gdb/gdb_stub.h): -gdb SPEC or -s (tcp::1234), -S
+	 * (wait for gdb before the first instruction), -gdb-arch i386|x86-64. */
+	const char *gdb;
+	bool gdb_wait;
+	bool gdb_arch_set;
+	enum gdb_arch gdb_arch;
 };
 
 /* Returns -1 when vmm should exit with *status (usage error, --help, --version). */

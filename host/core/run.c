@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "console.h"
+#include "gdb_stub.h"
 #include "trace.h"
 #include "vm.h"
 
@@ -145,6 +146,7 @@ static bool handle_exit(struct vm *vm)
 	case KVM_EXIT_SHUTDOWN:
 		fprintf(stderr, "vmm: guest triple fault\n");
 		vm_dump_regs(vm);
+		gdb_stub_crash(vm, GDB_SIGSEGV); /* an attached gdb sees the state first */
 		vm_request_stop(vm, STOP_TRIPLE_FAULT, 0);
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
@@ -152,19 +154,26 @@ static bool handle_exit(struct vm *vm)
 			run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
 				? " (instruction emulation failed)" : "");
 		vm_dump_regs(vm);
+		gdb_stub_crash(vm, GDB_SIGILL);
 		vm_request_stop(vm, STOP_KVM_ERROR, 0);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		fprintf(stderr, "vmm: KVM could not enter the guest, hardware reason 0x%llx\n",
 			(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		vm_dump_regs(vm);
+		gdb_stub_crash(vm, GDB_SIGILL);
 		vm_request_stop(vm, STOP_KVM_ERROR, 0);
 		return false;
 	case KVM_EXIT_INTR:
 		return true; /* a signal: the loop checks for a stop request */
+	case KVM_EXIT_DEBUG: /* a breakpoint or single step of gdb's */
+		if (gdb_stub_debug_exit(vm))
+			return true;
+		/* fall through - no debugger asked for it */
 	default:
 		fprintf(stderr, "vmm: unexpected KVM exit reason %u\n", run->exit_reason);
 		vm_dump_regs(vm);
+		gdb_stub_crash(vm, GDB_SIGILL);
 		vm_request_stop(vm, STOP_KVM_ERROR, 0);
 		return false;
 	}
@@ -207,6 +216,8 @@ static bool ready_to_enter(struct vm *vm)
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load(&vm->stop_reason) != STOP_NONE)
 		return false;
+	if (gdb_stub_hold(vm))
+		return false; /* held in gdb: look again at what changed meanwhile */
 	vm_run_event_hooks(vm);
 	uint64_t next_timer = vm_timers_run_due(vm);
 	if (vm->halted) {
@@ -346,7 +357,8 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 		console_flush();
 		if (user_signal)
 			vm_request_stop(vm, STOP_USER, 128 + user_signal);
-		if (deadline && now_ns() >= deadline)
+		/* -timeout counts running time: not the time held in gdb. */
+		if (deadline && now_ns() >= deadline + gdb_stub_paused_ns(vm))
 			vm_request_stop(vm, STOP_TIMEOUT, 0);
 		if (vm->cfg.irqchip == IRQCHIP_KERNEL)
 			vm_wake_vcpu(vm); /* check_kernel_halt() */

@@ -72,6 +72,19 @@ static const int window_calls[] = {
 	SCMP_SYS(shmctl),           /* MIT-SHM images */
 };
 
+/* With the gdb stub (-gdb): its socket listens from setup on; the client
+ * comes later. */
+static const int gdb_calls[] = {
+	SCMP_SYS(accept4),          /* a debugger connects (a second is refused) */
+	SCMP_SYS(sendto),           /* replies to gdb (send with MSG_NOSIGNAL) */
+	SCMP_SYS(setsockopt),       /* TCP_NODELAY on the client: one packet, no 40 ms wait */
+};
+
+static const unsigned long gdb_ioctls[] = {
+	KVM_SET_GUEST_DEBUG,        /* breakpoints, watchpoints, single-step */
+	KVM_GET_FPU, KVM_SET_FPU,   /* gdb's x87 and SSE registers */
+};
+
 /* ioctl: only these requests, on any descriptor. */
 static const unsigned long allowed_ioctls[] = {
 	KVM_RUN,                    /* the vCPU loop */
@@ -99,12 +112,12 @@ static int allow_all(scmp_filter_ctx ctx, const int *calls, size_t n)
 }
 
 /* The kernel reads the request as 32 bits: so does the rule. */
-static int allow_ioctls(scmp_filter_ctx ctx)
+static int allow_ioctls(scmp_filter_ctx ctx, const unsigned long *requests, size_t n)
 {
 	int rc = 0;
-	for (size_t i = 0; i < COUNT(allowed_ioctls); i++)
+	for (size_t i = 0; i < n; i++)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFul, allowed_ioctls[i]));
+				       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFul, requests[i]));
 	return rc;
 }
 
@@ -213,9 +226,12 @@ static int build_rules(scmp_filter_ctx ctx, const struct sandbox_needs *needs)
 	if (!needs)
 		needs = &none;
 	int rc = allow_all(ctx, base_calls, COUNT(base_calls)) | allow_threads(ctx) |
-		 allow_ioctls(ctx);
+		 allow_ioctls(ctx, allowed_ioctls, COUNT(allowed_ioctls));
 	if (needs->window)
 		rc |= allow_all(ctx, window_calls, COUNT(window_calls));
+	if (needs->gdb)
+		rc |= allow_all(ctx, gdb_calls, COUNT(gdb_calls)) |
+		      allow_ioctls(ctx, gdb_ioctls, COUNT(gdb_ioctls));
 	return rc | allow_memory(ctx);
 }
 

@@ -34,6 +34,8 @@ enum sandbox_mode {
 struct sandbox_needs {
 	/* An SDL window: the X11 connection and shared-memory images. */
 	bool window;
+	/* The gdb stub (-gdb): its client's socket and the vCPU debug ioctls. */
+	bool gdb;
 };
 
 /* "on", "log", "off"; returns -1 for anything else. */

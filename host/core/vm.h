@@ -48,6 +48,7 @@ struct vm_config {
 };
 
 struct vm;
+struct gdb_stub;
 /* A hypercall handler: opaque is what it was registered with (its device). */
 typedef int (*hypercall_fn)(struct vm *vm, void *opaque, const struct hc_request *req,
 			    uint64_t *ret);
@@ -148,6 +149,10 @@ struct vm {
 	struct vm_stats stats;
 	/* The exit trace (trace.h), or NULL: off. */
 	struct vm_trace *trace;
+
+	/* The gdb stub (host/gdb/gdb_stub.h) when -gdb is given, else NULL:
+	 * the run loop parks the vCPU there when a debugger stops the guest. */
+	struct gdb_stub *gdb;
 };
 
 /* Creates a VM with guest RAM and one vCPU. Returns NULL with a message in err. */
