@@ -1,6 +1,7 @@
 /* What vmm tells the user about a guest: register dumps and -stats. */
 #include <stdio.h>
 
+#include "gdb_stub.h"
 #include "vm.h"
 
 static void dump_segment(const char *name, const struct kvm_segment *s)
@@ -119,15 +120,23 @@ void vm_print_stats_to(struct vm *vm, FILE *out)
 	for (int i = 0; i < vm->n_stats_hooks; i++)
 		vm->stats_hooks[i].fn(vm, vm->stats_hooks[i].opaque);
 	vm->stats_out = NULL;
-	/* Idle hlt waits are neither: the guest waited for an interrupt. */
+	/* Idle hlt waits are neither: the guest waited for an interrupt. Nor
+	 * is the time the guest was held in gdb (parked in the vCPU loop). */
 	uint64_t idle = st->idle_ns < st->vmm_ns ? st->idle_ns : st->vmm_ns;
 	uint64_t in_vmm = st->vmm_ns - idle;
-	double total = (double)(st->guest_ns + st->vmm_ns);
+	uint64_t held = gdb_stub_paused_ns(vm);
+	/* A hold going on now (`monitor stats`) is not in vmm_ns yet. */
+	uint64_t held_now = held > in_vmm ? held - in_vmm : 0;
+	in_vmm -= held - held_now;
+	double total = (double)(st->guest_ns + st->vmm_ns + held_now);
 	fprintf(out, "  time in guest %.3f ms (%.1f%%), in vmm %.3f ms (%.1f%%)",
 		st->guest_ns / 1e6, total > 0 ? 100.0 * st->guest_ns / total : 0.0,
 		in_vmm / 1e6, total > 0 ? 100.0 * in_vmm / total : 0.0);
 	if (idle)
 		fprintf(out, ", idle in hlt %.3f ms (%.1f%%)", idle / 1e6,
 			total > 0 ? 100.0 * idle / total : 0.0);
+	if (held)
+		fprintf(out, ", held in gdb %.3f ms (%.1f%%)", held / 1e6,
+			total > 0 ? 100.0 * held / total : 0.0);
 	fputc('\n', out);
 }
