@@ -8,7 +8,9 @@
 #    the installed SDK through pkg-config alone and runs on the installed vmm;
 #  - the README's "Bring your own kernel" files are examples/bare-multiboot
 #    verbatim, and that kernel builds and runs on the installed vmm;
-#  - make uninstall leaves nothing behind.
+#  - make uninstall leaves nothing behind;
+#  - the docs it installs stand alone (no pointer outside the repository, no
+#    broken link), and the KVM guide's ioctl table is complete and right.
 cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
@@ -63,6 +65,47 @@ else
 	else
 		skip man-page-renders "groff is not installed"
 	fi
+fi
+
+# The docs (installed as they are) stand alone: no pointer to material
+# outside the repository, and every relative link leads to a file in it.
+outside=$(grep -nE 'host-notes|\.\./shared|/work/|(^|[^a-z_])shared/' README.md docs/*.md "$MAN" | head -3)
+[ -z "$outside" ] && pass docs-self-contained || fail docs-self-contained "points outside the repository: $outside"
+broken=""
+for doc in README.md docs/*.md; do
+	dir=$(dirname "$doc")
+	for link in $(grep -oE '\]\([^)#[:space:]]+' "$doc" | cut -c3- | grep -vE '^[a-z]+:'); do
+		[ -e "$dir/$link" ] || broken="$broken $doc:$link"
+	done
+done
+[ -z "$broken" ] && pass docs-links || fail docs-links "links to missing files:$broken"
+
+# docs/kvm-guide.md, section 1: the table of request numbers names every KVM
+# ioctl vmm makes (host/), and each number is the one <linux/kvm.h> gives.
+GUIDE=docs/kvm-guide.md
+awk '/^## 1\. /{on=1} /^## 2\. /{on=0} on' "$GUIDE" |
+	grep -oE '^\| `KVM_[A-Z0-9_]+` \| [^|]+\| `0x[0-9A-F]+`' |
+	sed -E 's/^\| `(KVM_[A-Z0-9_]+)` \| [^|]+\| `(0x[0-9A-F]+)`/\1 \2/' >"$TMP/guide.ioctls"
+used=$(grep -rhoE 'ioctl\([^,]+, *KVM_[A-Z0-9_]+' host | grep -oE 'KVM_[A-Z0-9_]+$' | sort -u)
+missing=""
+for r in $used; do grep -q "^$r " "$TMP/guide.ioctls" || missing="$missing $r"; done
+[ -n "$used" ] && [ -z "$missing" ] && pass kvm-guide-ioctl-table ||
+	fail kvm-guide-ioctl-table "section 1 of $GUIDE lacks:$missing"
+{
+	echo '#include <linux/kvm.h>'
+	echo '#include <stdio.h>'
+	echo 'int main(void) {'
+	while read -r name value; do
+		echo "	printf(\"%s 0x%08lX\\n\", \"$name\", (unsigned long)$name);"
+	done <"$TMP/guide.ioctls"
+	echo '	return 0; }'
+} >"$TMP/ioctls.c"
+if gcc -o "$TMP/ioctls" "$TMP/ioctls.c" 2>"$TMP/ioctls.err" && "$TMP/ioctls" >"$TMP/ioctls.real"; then
+	diff <(sort "$TMP/guide.ioctls") <(sort "$TMP/ioctls.real") >"$TMP/ioctls.diff" &&
+		pass kvm-guide-ioctl-values ||
+		fail kvm-guide-ioctl-values "guide vs <linux/kvm.h>: $(tr '\n' ' ' <"$TMP/ioctls.diff")"
+else
+	fail kvm-guide-ioctl-values "$(head -c 300 "$TMP/ioctls.err")"
 fi
 
 # make install, into a DESTDIR; a prefix with a space would break the
