@@ -17,11 +17,12 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: vmm -guest FILE [-disk FILE] [options]\n"
+		"usage: vmm [options] FILE    (the guest; or -guest FILE, or -kernel FILE)\n"
 		"Runs one guest on KVM: a flat binary, an ELF32/ELF64 executable, a Multiboot v1 or\n"
-		"Multiboot2 kernel (detected from the file). Options take one dash or two.\n"
+		"Multiboot2 kernel (detected from the file). Options take one dash or two and their full\n"
+		"names (no abbreviations); QEMU's spellings are listed below the options.\n"
 		"\n"
-		"  -guest FILE       the guest image (required)\n"
+		"  -guest FILE       the guest image (or FILE alone, as the one positional argument)\n"
 		"  -disk FILE[,ro]   a raw disk image (size a multiple of 512) as the ATA master and PV disk\n"
 		"  -disk-ro          open the -disk image read-only (guest writes fail)\n"
 		"  -mode MODE        CPU mode for flat binaries: real (default), protected, paged32, long\n"
@@ -30,7 +31,7 @@ static void usage(FILE *out)
 		"                    physical: an address in an ELF segment's virtual range is translated\n"
 		"  -stack ADDR       initial stack pointer RSP, any mode (default: the top of RAM; real\n"
 		"                    mode: 0x90000, SS = 0 so SP = 0: the top of the first 64 KiB)\n"
-		"  -mem SIZE         guest RAM, e.g. 64M, 1G (default 64M; 2M..3G)\n"
+		"  -mem SIZE         guest RAM: 64M, 1G, or a number alone in MiB, 64 (default 64M; 2M..3G)\n"
 		"  -append TEXT      Multiboot command line (after the file name, as QEMU passes it;\n"
 		"                    Multiboot2: the text alone, as GRUB passes it)\n"
 		"  -initrd \"F A,G\"   Multiboot modules, QEMU's syntax: ',' separates modules (',,' is a\n"
@@ -83,10 +84,40 @@ static void usage(FILE *out)
 		"  -gdb-arch ARCH    gdb's register layout, i386 or x86-64 (default: the guest's mode at\n"
 		"                    start; x86-64 for a 32-bit kernel that switches to long mode)\n"
 		"  -v                verbose: loader details, each device the guest uses, unclaimed ports\n"
-		"  -help, -version\n"
+		"  -help, -version   (only -h, -help and --help print this)\n"
+		"\n"
+		"QEMU's spellings, with QEMU's meanings (README: For QEMU users):\n"
+		"  -kernel FILE      -guest FILE\n"
+		"  -m [size=]SIZE    -mem SIZE (a number alone is MiB, as in QEMU)\n"
+		"  -hda FILE         -disk FILE\n"
+		"  -drive file=FILE,format=raw[,if=ide][,index=0][,media=disk][,readonly=on]\n"
+		"                    -disk FILE (\",,\" in FILE is a comma); other formats, interfaces refused\n"
+		"  -nographic        -display none with COM1 on this terminal: -serial stdio, Ctrl-A x quits\n"
+		"  -d guest_errors,unimp   -v (other -d items are refused)\n"
+		"  -enable-kvm, -accel kvm, -no-reboot, -no-shutdown   accepted: vmm always runs on KVM,\n"
+		"                    and a guest's reset ends vmm (status 120)\n"
+		"  -debugcon stdio, -device isa-debug-exit,iobase=0xf4,iosize=4, -monitor none\n"
+		"                    accepted: vmm always has port 0xE9 on stdout and port 0xF4, and no monitor\n"
+		"  Other QEMU options and values (-cdrom, -smp, -cpu, -device e1000, -netdev, -boot, -bios,\n"
+		"  ...) are refused with the reason, exit status 2.\n"
+		"\n"
+		"Devices every guest has (docs/devices.md, docs/hypercalls.md):\n"
+		"  0xE9         debug console: bytes to stdout\n"
+		"  0xF4         isa-debug-exit: writing v ends vmm with status (v << 1) | 1\n"
+		"  0xABBA       hypercalls: a 32-bit out of a request block's guest-physical address\n"
+		"  0xB8000      VGA text screen, 80x25 (ports 0x3C0-0x3DF, cursor at 0x3D4/0x3D5)\n"
+		"  0x1F0-0x1F7, 0x3F6   ATA disk, the IDE master (-disk), polled: no IRQ\n"
+		"  0x3F8-0x3FF  COM1, 16550A UART (IRQ 4)\n"
+		"  0x60, 0x64   i8042 PS/2 keyboard controller (IRQ 1)\n"
+		"  0x20-0x21, 0xA0-0xA1   8259A interrupt controllers (ELCR 0x4D0-0x4D1)\n"
+		"  0x40-0x43, 0x61   8254 timer (IRQ 0) and port 0x61\n"
+		"  0x70-0x71    CMOS and real-time clock (IRQ 8)\n"
+		"  0xCF8-0xCFF  PCI configuration, host bridge 00:00.0; reset: 0x92 bit 0, 0xCF9\n"
+		"Docs: README.md, docs/devices.md, docs/hypercalls.md (installed: share/doc/vmm)\n"
 		"\n"
 		"Exit status:\n"
-		"  N                the guest's own: EXIT hypercall N; v written to port 0xf4: (v << 1) | 1\n"
+		"  N                the guest's own: EXIT hypercall N (an SDK guest's main returning N);\n"
+		"                   v written to port 0xf4: (v << 1) | 1\n"
 		"  0                the guest halted (hlt with interrupts disabled), or the user quit\n"
 		"                   (ESC, Ctrl+Alt+Q, Ctrl-A x, the window closed)\n"
 		"  1                host error (no KVM, out of memory, ...)\n"
@@ -181,7 +212,8 @@ enum { OPT_STACK = 1280 };
 enum { OPT_INITRD = 1536, OPT_MULTIBOOT2 };
 /* QEMU's spellings (issue 13); their codes above 2048. */
 enum { OPT_VERBOSE = 1792, OPT_POSITIONAL, OPT_END };
-enum { OPT_HDA = 2048, OPT_DRIVE, OPT_NOGRAPHIC, OPT_ACCEL, OPT_QEMU_LOG, OPT_QEMU_NO_OP };
+enum { OPT_HDA = 2048, OPT_DRIVE, OPT_NOGRAPHIC, OPT_ACCEL, OPT_QEMU_LOG, OPT_QEMU_NO_OP,
+       OPT_DEBUGCON, OPT_DEVICE, OPT_MONITOR };
 
 enum { OPT_TRACE = 2304, OPT_TRACE_FORMAT };
 enum { OPT_GDB = 2560, OPT_GDB_DEFAULT, OPT_GDB_WAIT, OPT_GDB_ARCH };
@@ -243,6 +275,10 @@ static const struct cli_option cli_options[] = {
 	{ "enable-kvm", NO_VALUE, OPT_QEMU_NO_OP }, /* vmm always runs on KVM */
 	{ "no-reboot", NO_VALUE, OPT_QEMU_NO_OP },  /* vmm never reboots: a reset ends it (120) */
 	{ "no-shutdown", NO_VALUE, OPT_QEMU_NO_OP },
+	/* What vmm always has, as QEMU test scripts spell it. */
+	{ "debugcon", VALUE, OPT_DEBUGCON },       /* stdio: port 0xE9 writes to stdout */
+	{ "device", VALUE, OPT_DEVICE },           /* isa-debug-exit,iobase=0xf4 */
+	{ "monitor", VALUE, OPT_MONITOR },         /* none: vmm has no monitor */
 };
 
 /* Walks argv: options, their values and positional arguments, in order. */
@@ -290,11 +326,8 @@ static int next_option(struct arg_cursor *cur, const char **value, int *status)
 	char plain[64];
 	snprintf(plain, sizeof(plain), "%.*s", (int)len, name);
 	const char *reason = qemu_unsupported_reason(plain);
-	if (reason) {
-		fprintf(stderr, "vmm: -%s is a QEMU option vmm does not support: %s (see vmm --help)\n", plain, reason);
-		*status = EXIT_USAGE;
-		return -1;
-	}
+	if (reason)
+		return bad(status, "-%s is a QEMU option vmm does not support: %s", plain, reason);
 	return bad(status, "unknown option '%s'", arg);
 }
 
@@ -487,6 +520,20 @@ int options_parse(int argc, char **argv, struct options *opt, int *status)
 				return -1;
 			break;
 		case OPT_QEMU_NO_OP: break;
+		case OPT_DEBUGCON:
+			if (strcmp(arg, "stdio"))
+				return bad(status, "-debugcon %s is a QEMU option vmm does not support: vmm's debug "
+					   "console (port 0xE9) always writes to stdout (-debugcon stdio)", arg);
+			break;
+		case OPT_DEVICE:
+			if (qemu_check_device(arg, err, sizeof(err)) < 0)
+				return bad(status, "-device %s is a QEMU option vmm does not support: %s", arg, err);
+			break;
+		case OPT_MONITOR:
+			if (strcmp(arg, "none"))
+				return bad(status, "-monitor %s is a QEMU option vmm does not support: vmm has no monitor "
+					   "(quit with Ctrl-A x, or stop the guest with -timeout)", arg);
+			break;
 		case OPT_VERBOSE: opt->verbose = true; break;
 		case OPT_HELP:
 			usage(stdout);

@@ -30,20 +30,15 @@ static const struct {
 	{ "netdev", "vmm has no network device" },
 	{ "net", "vmm has no network device" },
 	{ "nic", "vmm has no network device" },
-	{ "device", "vmm's devices are fixed: vmm --help lists them" },
 	{ "usb", "vmm has no USB controller" },
 	{ "usbdevice", "vmm has no USB controller" },
 	{ "audiodev", "vmm has no sound device" },
 	{ "soundhw", "vmm has no sound device" },
 	{ "parallel", "vmm has no parallel port" },
 	{ "chardev", "vmm's one character device is COM1: -serial SPEC" },
-	{ "monitor", "vmm has no monitor: quit with Ctrl-A x, or stop the guest with -timeout" },
 	{ "qmp", "vmm has no monitor: quit with Ctrl-A x, or stop the guest with -timeout" },
 	{ "mon", "vmm has no monitor: quit with Ctrl-A x, or stop the guest with -timeout" },
 	{ "echr", "vmm's terminal escape is Ctrl-A" },
-	{ "s", "vmm has no gdb stub yet" },
-	{ "S", "vmm has no gdb stub yet" },
-	{ "gdb", "vmm has no gdb stub yet" },
 	{ "vnc", "vmm's displays are -display sdl, term or none" },
 	{ "spice", "vmm's displays are -display sdl, term or none" },
 	{ "sdl", "use -display sdl" },
@@ -71,7 +66,7 @@ static const struct {
 	{ "semihosting", "vmm has no semihosting" },
 	{ "virtfs", "vmm shares no host directory" },
 	{ "readconfig", "vmm takes its options on the command line only" },
-	{ "nodefaults", "vmm's devices are fixed: vmm --help lists them" },
+	{ "nodefaults", "vmm's devices are fixed (-serial none removes COM1)" },
 };
 
 const char *qemu_unsupported_reason(const char *name)
@@ -141,6 +136,36 @@ static int parse_on_off(const char *value, bool *out)
 			return *out = false, 0;
 	}
 	return -1;
+}
+
+int qemu_check_device(const char *spec, char *err, size_t errlen)
+{
+	char item[256];
+	const char *s = next_item(spec, item, sizeof(item));
+	if (strcmp(item, "isa-debug-exit")) {
+		snprintf(err, errlen, "vmm's devices are fixed (vmm --help lists them); "
+			 "-device isa-debug-exit,iobase=0xf4,iosize=4 is accepted");
+		return -1;
+	}
+	bool at_f4 = false;
+	while (*s) {
+		s = next_item(s, item, sizeof(item));
+		char *value = strchr(item, '=');
+		char *end = NULL;
+		unsigned long v = value ? strtoul(value + 1, &end, 0) : 0;
+		bool number = value && end != value + 1 && *end == '\0';
+		if (value && !strncmp(item, "iobase=", 7) && number && v == 0xf4)
+			at_f4 = true;
+		else if (!(value && !strncmp(item, "iosize=", 7) && number && v >= 1 && v <= 4)) {
+			snprintf(err, errlen, "vmm's isa-debug-exit is at iobase=0xf4,iosize=4 ('%s')", item);
+			return -1;
+		}
+	}
+	if (!at_f4) {
+		snprintf(err, errlen, "vmm's isa-debug-exit is at iobase=0xf4,iosize=4 (QEMU's default iobase is 0x501)");
+		return -1;
+	}
+	return 0;
 }
 
 int qemu_parse_drive(const char *spec, struct qemu_drive *out, char *err, size_t errlen)

@@ -17,6 +17,10 @@ const char *qemu_unsupported_reason(const char *name);
  * binary multiples. vmm's -mem reads it the same way. */
 int qemu_parse_mem_size(const char *s, uint64_t *out, char *err, size_t errlen);
 
+/* -device isa-debug-exit,iobase=0xf4[,iosize=N]: the device vmm always
+ * has. Returns 0 when SPEC is that device, -1 with the reason otherwise. */
+int qemu_check_device(const char *spec, char *err, size_t errlen);
+
 /* -drive file=FILE,format=raw[,if=ide][,index=0][,media=disk][,readonly=on|off]
  * (",," in FILE is a comma): the one IDE master disk vmm has. */
 struct qemu_drive {
