@@ -378,7 +378,11 @@ int display_start(struct vm *vm, const struct display_config *cfg,
 
 	if (fe && start_frontend(d, fe) < 0) {
 		if (cfg->kind != DISPLAY_AUTO) {
-			snprintf(err, errlen, "-display %s: %s", fe->name, d->open_err);
+			if (fe == &display_term_frontend)
+				snprintf(err, errlen, "-display %s: %s", fe->name, d->open_err);
+			else
+				snprintf(err, errlen, "-display %s: no window: %s (use -display term or -display none)",
+					 fe->name, d->open_err);
 			goto fail;
 		}
 		if (cfg->verbose)

@@ -65,7 +65,7 @@ static int init_video(char *err, size_t errlen)
 	if (forced && *forced) {
 		if (SDL_Init(SDL_INIT_VIDEO) == 0)
 			return 0;
-		snprintf(err, errlen, "no window: SDL_VIDEODRIVER=%s: %s", forced, SDL_GetError());
+		snprintf(err, errlen, "SDL_VIDEODRIVER=%s: %s", forced, SDL_GetError());
 		return -1;
 	}
 	const char *x11 = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
@@ -92,9 +92,7 @@ static int init_video(char *err, size_t errlen)
 				 n ? "; " : "", wayland);
 		}
 	}
-	if (!*why)
-		snprintf(why, sizeof(why), "neither DISPLAY nor WAYLAND_DISPLAY is set");
-	snprintf(err, errlen, "no window: %s (use -display term or -display none)", why);
+	snprintf(err, errlen, "%s", *why ? why : "neither DISPLAY nor WAYLAND_DISPLAY is set");
 	return -1;
 }
 
