@@ -48,13 +48,14 @@ expect_keys() {
 
 # --- -display term in tmux ----------------------------------------------------
 # term_run NAME VMM-ARGS...: starts vmm in a tmux pane; its stdout, stderr
-# and status go to $TMP/NAME.{out,err,rc}.
+# and status go to $TMP/NAME.{out,err,rc}. -no-wait: vmm ends with the guest
+# (the display would otherwise stay for the user: display.sh).
 term_run() {
 	local name=$1; shift
 	local args=""
 	for a in "$@"; do args+=" '$a'"; done
 	tmux -L "$TMUX_SOCK" new-session -d -s "$name" -x 100 -y 30 \
-		"'$VMM' -display term$args >'$TMP/$name.out' 2>'$TMP/$name.err'; echo \$? >'$TMP/$name.rc'; exec sleep 600"
+		"'$VMM' -display term -no-wait$args >'$TMP/$name.out' 2>'$TMP/$name.err'; echo \$? >'$TMP/$name.rc'; exec sleep 600"
 }
 keys() { tmux -L "$TMUX_SOCK" send-keys -t "$@"; }
 ended_with() { # NAME STATUS
@@ -123,7 +124,7 @@ else skip keyboard-term "tmux is not installed (scripts/install-deps.sh installs
 # window_run NAME VMM-ARGS...: vmm with a window; sets $vpid and $wid.
 window_run() {
 	local name=$1; shift
-	"$VMM" -display sdl "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
+	"$VMM" -display sdl -no-wait "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
 	vpid=$!
 	PIDS+=("$vpid")
 	find_window() { wid=$(xdotool search --pid "$vpid" --name '^vmm$' 2>/dev/null | head -1); [ -n "$wid" ]; }
