@@ -11,7 +11,7 @@
 #  - make uninstall leaves nothing behind;
 #  - the docs it installs stand alone (no pointer outside the repository, no
 #    broken link), and the KVM guide's ioctl table is complete and right.
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib.sh
 
 MAN=docs/vmm.1
@@ -95,7 +95,7 @@ for r in $used; do grep -q "^$r " "$TMP/guide.ioctls" || missing="$missing $r"; 
 	echo '#include <linux/kvm.h>'
 	echo '#include <stdio.h>'
 	echo 'int main(void) {'
-	while read -r name value; do
+	while read -r name _; do
 		echo "	printf(\"%s 0x%08lX\\n\", \"$name\", (unsigned long)$name);"
 	done <"$TMP/guide.ioctls"
 	echo '	return 0; }'
