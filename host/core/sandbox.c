@@ -78,6 +78,7 @@ static const int gdb_calls[] = {
 	SCMP_SYS(accept4),          /* a debugger connects (a second is refused) */
 	SCMP_SYS(sendto),           /* replies to gdb (send with MSG_NOSIGNAL) */
 	SCMP_SYS(setsockopt),       /* TCP_NODELAY on the client: one packet, no 40 ms wait */
+	SCMP_SYS(shutdown),         /* a second client, refused, is sent no more */
 };
 
 static const unsigned long gdb_ioctls[] = {

@@ -188,8 +188,17 @@ static unsigned dr7_len(const struct gdb_bp *p)
 	}
 }
 
+bool gdb_bp_slot_exec_at(const struct gdb_breakpoints *b, uint64_t addr)
+{
+	for (int s = 0; s < GDB_DEBUG_SLOTS; s++)
+		if (b->slot_owner[s] >= 0 && b->bp[b->slot_owner[s]].type <= GDB_BP_HW &&
+		    b->bp[b->slot_owner[s]].addr == addr)
+			return true;
+	return false;
+}
+
 void gdb_bp_debug_config(const struct gdb_breakpoints *b, bool single_step,
-			 struct kvm_guest_debug *dbg)
+			 uint64_t skip_exec_at, struct kvm_guest_debug *dbg)
 {
 	memset(dbg, 0, sizeof(*dbg));
 	uint64_t dr7 = 0;
@@ -200,6 +209,8 @@ void gdb_bp_debug_config(const struct gdb_breakpoints *b, bool single_step,
 		if (b->slot_owner[s] < 0)
 			continue;
 		const struct gdb_bp *p = &b->bp[b->slot_owner[s]];
+		if (p->type <= GDB_BP_HW && p->addr == skip_exec_at)
+			continue;
 		dbg->arch.debugreg[s] = p->addr;
 		dr7 |= 1ull << (2 * s);                              /* L0..L3 */
 		dr7 |= (uint64_t)(dr7_rw(p->type) | dr7_len(p) << 2) << (16 + 4 * s);

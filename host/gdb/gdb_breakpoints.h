@@ -74,9 +74,15 @@ bool gdb_bp_needs_stepping(const struct gdb_breakpoints *b);
 /* Records the watched bytes now (before each resume: gdb may have written
  * them while the guest was stopped). */
 void gdb_bp_snapshot(struct gdb_breakpoints *b, struct vm *vm);
-/* KVM_SET_GUEST_DEBUG's argument for the breakpoints set, plus single-step. */
+/* KVM_SET_GUEST_DEBUG's argument for the breakpoints set, plus single-step;
+ * an instruction breakpoint in a slot at skip_exec_at is left out (stepping
+ * over it: nothing else makes a debug-register breakpoint let the vCPU
+ * leave its address; pass GDB_NO_ADDR to leave nothing out). */
+#define GDB_NO_ADDR UINT64_MAX
 void gdb_bp_debug_config(const struct gdb_breakpoints *b, bool single_step,
-			 struct kvm_guest_debug *dbg);
+			 uint64_t skip_exec_at, struct kvm_guest_debug *dbg);
+/* True if a slot holds an instruction breakpoint at addr. */
+bool gdb_bp_slot_exec_at(const struct gdb_breakpoints *b, uint64_t addr);
 /* Puts back the bytes int3 patching hid in [addr, addr+len) of a read. */
 void gdb_bp_unpatch_read(const struct gdb_breakpoints *b, uint64_t addr, uint8_t *buf, size_t len);
 

@@ -37,6 +37,8 @@
 struct gdb_stub {
 	struct vm *vm;
 	int listen_fd, client_fd, notify_fd;
+	int refused_fd;       /* a second client, told why once it speaks */
+	bool refusal_sent;
 	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	pthread_t thread;
 	enum gdb_arch arch;
@@ -56,6 +58,7 @@ struct gdb_stub {
 	atomic_bool stop_requested; /* park at the next entry */
 	int requested_signal;
 	atomic_bool attached;
+	bool step_over; /* the vCPU steps off a slot breakpoint, then continues */
 	atomic_bool first_wait; /* -S: park before the first instruction, client or not */
 	bool parked, resume, quit, ended, single_step;
 	int stop_signal, end_status;
@@ -127,6 +130,13 @@ bool gdb_stub_debug_exit(struct vm *vm)
 		return false;
 	uint64_t addr = 0;
 	enum gdb_hit hit = gdb_bp_check(&g->bps, vm, &vm->run->debug.arch, &addr);
+	if (g->step_over) {
+		/* Off the breakpoint's address: now the continue proper. */
+		g->step_over = false;
+		struct kvm_guest_debug dbg;
+		gdb_bp_debug_config(&g->bps, false, GDB_NO_ADDR, &dbg);
+		ioctl(vm->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
+	}
 	/* Stepping to serve breakpoints gdb wanted by continuing: go on. */
 	if (hit == GDB_HIT_STEP && !g->single_step)
 		return true;
@@ -233,22 +243,38 @@ static bool vcpu_parked(struct gdb_stub *g)
 	return parked;
 }
 
-static void apply_debug_state(struct gdb_stub *g, bool single_step)
+static void apply_debug_state(struct gdb_stub *g, bool single_step, uint64_t skip_exec_at)
 {
 	struct kvm_guest_debug dbg;
-	gdb_bp_debug_config(&g->bps, single_step, &dbg);
+	gdb_bp_debug_config(&g->bps, single_step, skip_exec_at, &dbg);
 	if (ioctl(g->vm->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
 		fprintf(stderr, "vmm: gdb: KVM_SET_GUEST_DEBUG: %s\n", strerror(errno));
 }
 
-/* Lets the parked vCPU go: single_step for 's', else a continue. */
+/* The linear address the vCPU executes next (CS base + RIP). */
+static uint64_t linear_pc(struct vm *vm)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	if (vm_get_regs(vm, &r) < 0 || vm_get_sregs(vm, &s) < 0)
+		return GDB_NO_ADDR;
+	return s.cs.base + r.rip;
+}
+
+/* Lets the parked vCPU go: single_step for 's', else a continue. A
+ * continue from a debug-register breakpoint's own address (gdb steps over
+ * its breakpoints itself, but a client with another idea of the pc does
+ * not) first steps one instruction without it, or it would hit at once. */
 static void resume(struct gdb_stub *g, bool single_step, bool reply_expected)
 {
 	if (!vcpu_parked(g))
 		return;
-	apply_debug_state(g, single_step);
+	uint64_t pc = linear_pc(g->vm);
+	bool step_over = !single_step && gdb_bp_slot_exec_at(&g->bps, pc);
+	apply_debug_state(g, single_step || step_over, step_over ? pc : GDB_NO_ADDR);
 	gdb_bp_snapshot(&g->bps, g->vm);
 	pthread_mutex_lock(&g->lock);
+	g->step_over = step_over;
 	g->single_step = single_step;
 	g->resume = true;
 	pthread_cond_broadcast(&g->cond);
@@ -606,14 +632,12 @@ static void accept_client(struct gdb_stub *g)
 	if (fd < 0)
 		return;
 	if (g->client_fd >= 0) {
-		/* One debugger at a time: the second is told why, in a reply gdb
-		 * prints ("Remote failure reply: E.…"), and let go. */
-		static const char msg[] = "E.vmm: another debugger is already attached to this guest";
-		char pkt[GDB_ENCODED_MAX(sizeof(msg))];
-		size_t n = gdb_packet_encode(msg, sizeof(msg) - 1, pkt, sizeof(pkt));
-		ssize_t w = send(fd, pkt, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		(void)w;
-		close(fd);
+		/* One debugger at a time: the second is answered (refuse_more)
+		 * once it has sent its first packet, then let go. */
+		if (g->refused_fd >= 0)
+			close(g->refused_fd);
+		g->refused_fd = fd;
+		g->refusal_sent = false;
 		fprintf(stderr, "vmm: gdb: refused a second debugger (one is attached)\n");
 		return;
 	}
@@ -630,6 +654,31 @@ static void accept_client(struct gdb_stub *g)
 	/* gdb expects the guest stopped once it is attached (as QEMU does). */
 	if (!vcpu_parked(g))
 		request_stop(g, GDB_SIGTRAP);
+}
+
+/* The refused client spoke: its first packet gets an error reply gdb prints
+ * ("Remote failure reply: E.vmm: another debugger ..."), then vmm stops
+ * writing; the socket closes when gdb closes it (closing first, with its
+ * bytes unread, would reset the connection and lose the reply). */
+static void refuse_more(struct gdb_stub *g)
+{
+	char buf[1024];
+	ssize_t n = read(g->refused_fd, buf, sizeof(buf));
+	if (n <= 0) {
+		close(g->refused_fd);
+		g->refused_fd = -1;
+		return;
+	}
+	if (g->refusal_sent)
+		return;
+	static const char msg[] = "E.vmm: another debugger is already attached to this guest";
+	char pkt[GDB_ENCODED_MAX(sizeof(msg)) + 1];
+	pkt[0] = '+';
+	size_t len = 1 + gdb_packet_encode(msg, sizeof(msg) - 1, pkt + 1, sizeof(pkt) - 1);
+	ssize_t w = send(g->refused_fd, pkt, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)w;
+	shutdown(g->refused_fd, SHUT_WR);
+	g->refusal_sent = true;
 }
 
 /* The vCPU parked or the run ended: answer the 'c'/'s' gdb waits on. */
@@ -664,13 +713,16 @@ static void *stub_thread_main(void *arg)
 				send_stop_reply(g); /* W status, if on_notify has not sent it */
 			break;
 		}
-		struct pollfd fds[3] = {
+		struct pollfd fds[4] = { /* a negative fd is skipped */
 			{ .fd = g->notify_fd, .events = POLLIN },
 			{ .fd = g->listen_fd, .events = POLLIN },
 			{ .fd = g->client_fd, .events = POLLIN },
+			{ .fd = g->refused_fd, .events = POLLIN },
 		};
-		if (ppoll(fds, g->client_fd >= 0 ? 3 : 2, NULL, NULL) < 0)
+		if (ppoll(fds, 4, NULL, NULL) < 0)
 			continue;
+		if (g->refused_fd >= 0 && fds[3].fd == g->refused_fd && fds[3].revents)
+			refuse_more(g);
 		if (fds[0].revents)
 			on_notify(g);
 		if (fds[1].revents)
@@ -828,6 +880,7 @@ int gdb_stub_start(struct vm *vm, const struct gdb_stub_config *cfg, char *err, 
 	}
 	g->vm = vm;
 	g->client_fd = -1;
+	g->refused_fd = -1;
 	g->verbose = cfg->verbose;
 	char shown[300];
 	if (a.is_unix) {
@@ -906,6 +959,8 @@ void gdb_stub_stop(struct vm *vm)
 	/* An attached gdb learns the end from the W packet or the close. */
 	if (g->client_fd >= 0)
 		close(g->client_fd);
+	if (g->refused_fd >= 0)
+		close(g->refused_fd);
 	close(g->listen_fd);
 	close(g->notify_fd);
 	pthread_cond_destroy(&g->cond);
