@@ -6,7 +6,7 @@
 # 0xE0000, PDPT at 0xE1000, 2 MiB pages from the PD at 0xE2000: layout.h),
 # so `monitor translate` of a global's address has a known walk. The sandbox
 # is on (the default) in every run.
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 . tests/integration/lib.sh
 
 if ! command -v gdb >/dev/null 2>&1; then
