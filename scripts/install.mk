@@ -4,7 +4,7 @@
 #   bin/vmm                              the command
 #   lib/vmm/vmm-display-sdl.so           the window module (vmm looks in ../lib/vmm)
 #   share/man/man1/vmm.1                 the man page
-#   share/doc/vmm/                       README.md and docs/
+#   share/doc/vmm/                       README.md and docs/, laid out as here so that links work
 #   include/vmm-sdk/                     the guest SDK's headers, vmm/abi.h
 #   lib/vmm-sdk/MODE/                    per CPU mode: entry.o, libvmm-sdk.a, the linker script
 #   lib/vmm-sdk/sections.ld              the layout the linker scripts include
@@ -40,12 +40,13 @@ sdk_args_long        := -mode long
 .PHONY: install uninstall
 install: $(VMM) $(SDL_MODULE) docs/vmm.1 \
 		$(foreach m,$(GUEST_MODES),$(GUEST_OBJ)/$(m)/libsdk.a $(GUEST_OBJ)/$(m)/sdk/$(GUEST_$(m)_ENTRY).o)
-	$(INSTALL) -d $(inst_bin) $(inst_mod) $(inst_man) $(inst_doc)/img $(inst_inc)/vmm $(inst_pc)
+	$(INSTALL) -d $(inst_bin) $(inst_mod) $(inst_man) $(inst_doc)/docs/img $(inst_inc)/vmm $(inst_pc)
 	$(INSTALL) -m 755 $(VMM) $(inst_bin)/vmm
 	$(INSTALL) -m 755 $(SDL_MODULE) $(inst_mod)/vmm-display-sdl.so
 	$(INSTALL) -m 644 docs/vmm.1 $(inst_man)/vmm.1
-	$(INSTALL) -m 644 README.md docs/*.md $(inst_doc)/
-	$(INSTALL) -m 644 docs/img/*.png $(inst_doc)/img/
+	$(INSTALL) -m 644 README.md $(inst_doc)/
+	$(INSTALL) -m 644 docs/*.md $(inst_doc)/docs/
+	$(INSTALL) -m 644 docs/img/*.png $(inst_doc)/docs/img/
 	$(INSTALL) -m 644 $(GUEST_SRC)/sdk/*.h $(inst_inc)/
 	$(INSTALL) -m 644 include/vmm/abi.h $(inst_inc)/vmm/abi.h
 	$(INSTALL) -m 644 -D $(GUEST_SRC)/sdk/sections.ld $(inst_sdk)/sections.ld
@@ -55,7 +56,8 @@ install: $(VMM) $(SDL_MODULE) docs/vmm.1 \
 	$(INSTALL) -m 644 $(GUEST_OBJ)/$(m)/libsdk.a $(inst_sdk)/$(m)/libvmm-sdk.a && \
 	$(INSTALL) -m 644 $(GUEST_SRC)/sdk/$(GUEST_$(m)_SCRIPT) $(inst_sdk)/$(m)/ && \
 	sed -e 's|@MODE@|$(m)|g' -e 's|@VERSION@|$(VMM_VERSION)|' \
-	    -e 's|@MODE_CFLAGS@|$(filter-out -O%,$(GUEST_$(m)_CFLAGS))|g' \
+	    -e 's|@MODE_CFLAGS@|$(filter-out -O%,$(GUEST_$(m)_CFLAGS))|' \
+	    -e 's|@MODE_LDFLAGS@|$(filter-out -O% -D%,$(GUEST_$(m)_CFLAGS))|' \
 	    -e 's|@SCRIPT@|$(GUEST_$(m)_SCRIPT)|' -e 's|@OBJCOPY@|$(GUEST_$(m)_FINISH)|' \
 	    -e 's|@VMM_ARGS@|$(sdk_args_$(m))|' -e 's|@WHAT@|$(sdk_what_$(m))|' \
 	    $(GUEST_SRC)/sdk/vmm-sdk-mode.pc.in >$(inst_pc)/vmm-sdk-$(m).pc && \

@@ -123,7 +123,7 @@ else
 fi
 missing=""
 for f in bin/vmm lib/vmm/vmm-display-sdl.so share/man/man1/vmm.1 share/doc/vmm/README.md \
-	share/doc/vmm/hypercalls.md share/doc/vmm/kvm-guide.md include/vmm-sdk/hypercall.h \
+	share/doc/vmm/docs/hypercalls.md share/doc/vmm/docs/kvm-guide.md include/vmm-sdk/hypercall.h \
 	include/vmm-sdk/printf.h include/vmm-sdk/vmm/abi.h lib/vmm-sdk/sections.ld \
 	lib/pkgconfig/vmm-sdk.pc; do
 	[ -f "$ROOT/$f" ] || missing="$missing $f"
@@ -135,6 +135,14 @@ for m in real protected long multiboot multiboot64; do
 done
 [ -z "$missing" ] && [ -x "$ROOT/bin/vmm" ] && pass install-layout ||
 	fail install-layout "missing under $ROOT:$missing"
+# The installed docs keep the tree's layout: their relative links still work.
+broken=""
+for doc in "$ROOT"/share/doc/vmm/README.md "$ROOT"/share/doc/vmm/docs/*.md; do
+	for link in $(grep -oE '\]\([^)#[:space:]]+' "$doc" | cut -c3- | grep -vE '^[a-z]+:'); do
+		[ -e "$(dirname "$doc")/$link" ] || broken="$broken ${doc#"$ROOT"/}:$link"
+	done
+done
+[ -z "$broken" ] && pass installed-docs-links || fail installed-docs-links "links to missing files:$broken"
 [ "$("$ROOT/bin/vmm" -version 2>&1)" = "$("$VMM" -version 2>&1)" ] && pass installed-vmm-runs ||
 	fail installed-vmm-runs "$("$ROOT/bin/vmm" -version 2>&1)"
 
