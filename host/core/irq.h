@@ -40,6 +40,9 @@ struct irqchip_ops {
 	/* The CPU takes the interrupt (the INTA cycle): returns its vector and
 	 * moves it to in-service; -1 if nothing is pending any more. */
 	int (*acknowledge)(void *opaque);
+	/* The ISA line that `vector` stands for as the guest programmed the
+	 * controller, or -1; for the exit trace (trace.h). May be NULL. */
+	int (*line_of_vector)(void *opaque, int vector);
 };
 
 /* Installs the user-space controller (one per VM). 0, or -1 if one is

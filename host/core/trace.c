@@ -35,9 +35,6 @@ struct vm_trace {
 	int lost_errno;
 	uint64_t t0_ns;   /* trace_attach: the time column's zero */
 	uint64_t hlt_ns;  /* when the vCPU last halted with IF=1 */
-	/* Rising edges not yet matched with an injection (bit n: ISA line n),
-	 * to name the line an injected vector came from. */
-	uint16_t raised;
 	size_t used;
 	char buffer[TRACE_BUFFER];
 };
@@ -358,50 +355,21 @@ void trace_record_wake(struct vm *vm)
 
 void trace_record_irq(struct vm *vm, unsigned irq, bool level)
 {
-	struct vm_trace *t = vm->trace;
 	struct record r;
 	if (!level || vm->irq_level[irq])
 		return; /* only rising edges: what the 8259 latches */
-	t->raised |= (uint16_t)(1u << irq);
-	if (!begin(&r, t, "irq"))
+	if (!begin(&r, vm->trace, "irq"))
 		return;
 	dec(&r, "line", irq);
 	end(&r);
 }
 
-/*
- * The ISA line a vector came from. The 8259s' vector bases are multiples of
- * 8 (ICW2's low bits are ignored), so the line is `vector & 7` on the master
- * or on the slave; the one with a rising edge not yet injected is it (the
- * master's line 2 is the cascade). When both are waiting, the 8259's fixed
- * priority decides (lines 0 and 1 before the slave, the slave before lines
- * 3 to 7); a level-triggered line still high counts when no edge waits.
- * -1: neither (a spurious interrupt).
- */
-static int line_of_vector(struct vm *vm, int vector)
-{
-	struct vm_trace *t = vm->trace;
-	unsigned n = (unsigned)vector & 7;
-	unsigned master = n, slave = n + 8;
-	bool m = n != 2 && (t->raised & (1u << master));
-	bool s = t->raised & (1u << slave);
-	if (!m && !s) {
-		m = n != 2 && vm->irq_level[master];
-		s = vm->irq_level[slave];
-	}
-	if (m && s)
-		return n < 2 ? (int)master : (int)slave;
-	return m ? (int)master : s ? (int)slave : -1;
-}
-
 void trace_record_inject(struct vm *vm, int vector)
 {
-	struct vm_trace *t = vm->trace;
 	struct record r;
-	int line = line_of_vector(vm, vector);
-	if (line >= 0)
-		t->raised &= (uint16_t)~(1u << line);
-	if (!begin(&r, t, "inject"))
+	/* Asked now: the guest may program other vector bases later. */
+	int line = vm->intc->line_of_vector ? vm->intc->line_of_vector(vm->intc_opaque, vector) : -1;
+	if (!begin(&r, vm->trace, "inject"))
 		return;
 	hex(&r, "vector", (uint64_t)vector);
 	if (line >= 0)

@@ -2,7 +2,7 @@
  * The 8259A pair (i8259.h). The chip logic follows QEMU's hw/intc/i8259.c
  * (priorities with rotation, edge/level latching, the OCW decoding) so that
  * a guest sees the same registers under both; the VM glue at the end is
- * thin: ports, and the three irqchip_ops the run loop calls.
+ * thin: ports, and the irqchip_ops the run loop and the exit trace call.
  */
 #include "i8259.h"
 
@@ -354,8 +354,20 @@ static int ops_acknowledge(void *opaque)
 	return i8259_inta(opaque);
 }
 
+/* Each chip's vector base is a multiple of 8 (ICW2): the chip whose base it
+ * is, line vector & 7 there. Two chips given one base (a guest's mistake):
+ * the master's line is named. */
+static int ops_line_of_vector(void *opaque, int vector)
+{
+	const struct i8259_pair *pic = opaque;
+	for (int c = 0; c < 2; c++)
+		if ((vector & 0xF8) == pic->chip[c].irq_base)
+			return c * 8 + (vector & 7);
+	return -1;
+}
+
 static const struct irqchip_ops pic_irqchip_ops = { ops_set_irq, ops_pending_vector,
-						    ops_acknowledge };
+						    ops_acknowledge, ops_line_of_vector };
 
 static void report_unmask(void *ctx, unsigned irq)
 {

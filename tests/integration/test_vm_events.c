@@ -110,7 +110,7 @@ static int ctl_acknowledge(void *opaque)
 	return TEST_VECTOR;
 }
 
-static const struct irqchip_ops ctl_ops = { ctl_set_irq, ctl_pending_vector, ctl_acknowledge };
+static const struct irqchip_ops ctl_ops = { ctl_set_irq, ctl_pending_vector, ctl_acknowledge, NULL };
 
 /* A device that raises line 3 every 2 ms of guest time, up to `left` times. */
 struct ticker {

@@ -105,6 +105,20 @@ else
 	pass trace-interrupts
 fi
 
+# A slave line: the RTC's IRQ 8 arrives as vector 0x28 (slave base 0x28),
+# while the masked timer line 0 keeps rising: each injection names line 8,
+# the line the guest's 8259 programming gives that vector.
+run rtc-irq8 "$VMM" -guest "$G/rtc_test-multiboot64.elf" -append irq -sandbox on \
+	-trace "exits=$TMP/rtc.trace" -timeout 60
+touch "$TMP/rtc.trace"
+slave=$(grep -cE '^ *[0-9.]+ inject vector=0x28 irq=8$' "$TMP/rtc.trace")
+other=$(grep -E ' inject ' "$TMP/rtc.trace" | grep -cvE ' inject vector=0x28 irq=8$')
+if [ "$rc" -ne 16 ] || [ "$slave" -lt 3 ] || [ "$other" -ne 0 ]; then
+	fail trace-slave-irq "status $rc (want 16), $slave injections of 0x28 from IRQ 8, $other others: $(grep ' inject ' "$TMP/rtc.trace" | sed -E 's/^ *[0-9.]+ //' | sort | uniq -c | tr '\n' '|')"
+else
+	pass trace-slave-irq
+fi
+
 # Refused before the guest runs: exit 2, one line, nothing on stdout.
 expect_error trace-bad-spec "unknown -trace 'bogus'" "$VMM" "${SNIPPET[@]}" -trace bogus
 expect_error trace-empty-file "unknown -trace 'exits='" "$VMM" "${SNIPPET[@]}" -trace exits=
