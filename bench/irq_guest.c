@@ -29,7 +29,7 @@
 #define TIMER_HZ 100
 #define MAX_SECONDS 3600
 #define EXIT_DONE 0x10
-#define EXIT_BAD_ARGUMENT 0x02
+#define EXIT_BAD_ARGUMENT 0x12 /* not 1 or 2: vmm's own statuses */
 #define EXIT_NO_RTC 0x03
 
 #define CMOS_INDEX 0x70

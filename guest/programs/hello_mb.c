@@ -10,7 +10,7 @@
 
 /* main returns 0x10: status 16 on vmm, (0x10 << 1) | 1 = 33 on QEMU (isa-debug-exit). */
 #define EXIT_SUCCESS_VALUE 0x10
-#define EXIT_BAD_MAGIC_VALUE 0x01
+#define EXIT_BAD_MAGIC_VALUE 0x11 /* not 1: vmm's own status for a host error */
 
 int main(uint32_t magic, uint32_t info_address)
 {

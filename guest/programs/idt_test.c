@@ -23,7 +23,7 @@
 #include "printf.h"
 #include "string.h"
 
-#define EXIT_FAILED 2
+#define EXIT_FAILED 0x12 /* not 1 or 2: vmm's own statuses */
 #define UD2_LENGTH 2
 #define BAD_SELECTOR 0x1230 /* far beyond the GDT's limit */
 #define MARKER 0x5A5A1234u

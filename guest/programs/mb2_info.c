@@ -12,8 +12,8 @@
 #include "printf.h"
 
 #define EXIT_SUCCESS_VALUE 0x10
-#define EXIT_BAD_MAGIC_VALUE 0x01
-#define EXIT_BAD_INFO_VALUE 0x02
+#define EXIT_BAD_MAGIC_VALUE 0x11 /* not 1: vmm's own status for a host error */
+#define EXIT_BAD_INFO_VALUE 0x12 /* not 1 or 2: vmm's own statuses */
 #define MODULE_BYTES_SHOWN 16u
 #define DUMP_BYTES_PER_LINE 32u
 /* More would be a broken loader: stop rather than print forever. */

@@ -18,7 +18,7 @@
 #include "string.h"
 
 #define EXIT_SUCCESS_VALUE 0x10
-#define EXIT_BAD_MAGIC_VALUE 0x01
+#define EXIT_BAD_MAGIC_VALUE 0x11 /* not 1: vmm's own status for a host error */
 #define PAGE_SIZE 4096u
 #define MODULE_BYTES_SHOWN 16u
 

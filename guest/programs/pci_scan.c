@@ -28,7 +28,7 @@
 #define PORT92 0x92
 
 #define EXIT_DONE 0x10
-#define EXIT_BAD_ARGUMENT 0x01
+#define EXIT_BAD_ARGUMENT 0x12 /* not 1 or 2: vmm's own statuses */
 
 static uint32_t pci_address(unsigned bus, unsigned dev, unsigned func, unsigned reg)
 {
