@@ -366,7 +366,9 @@ static int parse_trace(const char *spec, struct options *opt)
 
 /* -d LIST, QEMU's log items: those with a vmm counterpart are mapped, the
  * others refused. guest_errors and unimp: -v reports the ports and MMIO
- * pages the guest touches that no device claims. */
+ * pages the guest touches that no device claims. int, exec, in_asm and the
+ * rest log what QEMU's own emulator does: the refusal points at -trace,
+ * which logs exits, interrupts and hlt waits rather than instructions. */
 static int parse_qemu_log(const char *list, struct options *opt, int *status)
 {
 	char item[64];
@@ -378,10 +380,8 @@ static int parse_qemu_log(const char *list, struct options *opt, int *status)
 			opt->verbose = true;
 			continue;
 		}
-		fprintf(stderr, "vmm: -d %s is a QEMU option vmm does not support: vmm maps -d guest_errors "
-			"and -d unimp to -v; QEMU's other log items have no vmm counterpart (see vmm --help)\n", item);
-		*status = EXIT_USAGE;
-		return -1;
+		return bad(status, "-d %s is a QEMU option vmm does not support: -d guest_errors and unimp "
+			   "are -v; -trace exits[=FILE] logs every exit, interrupt and hlt", item);
 	}
 	return 0;
 }
