@@ -216,6 +216,21 @@ term_tests() {
 		fail term-transcript-after-exit "pane: $(grep -v '^$' "$TMP/$name.pane" | tr '\n' '|' | head -c 300)"
 	fi
 
+	# While the guest runs too: its console line lands in the region, not on
+	# the screen's bottom row (where the terminal's cursor was).
+	name=term-console-while-running
+	term_run $name 100 32 -guest "$HALTS" -append loop -timeout 120
+	console_shown() { pane $name && sed -n '27,$p' "$TMP/$name.pane" | grep -qx VGA-TEST-DONE; }
+	if wait_until 120 console_shown && sleep 0.5 && pane $name &&
+		[ "$(pane_line $name 25)" = "$(sed -n 25p "$TMP/screen.txt" | sed 's/ *$//')" ] &&
+		! sed -n '1,26p' "$TMP/$name.pane" | grep -q VGA-TEST-DONE; then
+		pass $name
+	else
+		fail $name "row 25 '$(pane_line $name 25)', rows 27..: $(sed -n '27,$p' "$TMP/$name.pane" | tr '\n' '|')"
+	fi
+	tmux -L "$TMUX_SOCK" send-keys -t $name Escape
+	ended_with $name 0
+
 	# The guest's own status, closed with ESC; its whole console after exit.
 	name=term-guest-status
 	term_run $name 100 32 -guest "$EXITS" -timeout 120
