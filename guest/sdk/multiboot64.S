@@ -10,7 +10,12 @@
  * (debug_exit.h): vmm exits with status v (the EXIT hypercall), QEMU with
  * (v << 1) | 1 (port 0xF4, its isa-debug-exit).
  */
+/* multiboot2_64.S builds this same entry under the Multiboot2 header. */
+#ifdef MULTIBOOT2
+#include "multiboot2_header.S"
+#else
 #include "multiboot_header.S"
+#endif
 
 #define STACK_SIZE 16384
 
