@@ -228,7 +228,7 @@ static bool ready_to_enter(struct vm *vm)
 		vm->halted = false;
 		trace_wake(vm);
 	}
-	if (irq_before_run(vm) < 0) {
+	if (!gdb_stub_single_stepping(vm) && irq_before_run(vm) < 0) {
 		vm_request_stop(vm, STOP_HOST_ERROR, 0);
 		return false;
 	}

@@ -95,6 +95,16 @@ int gdb_reg_count(enum gdb_arch arch)
 	return n;
 }
 
+size_t gdb_regs_size(enum gdb_arch arch)
+{
+	int n;
+	const struct reg_desc *regs = layout(arch, &n);
+	size_t size = 0;
+	for (int i = 0; i < n; i++)
+		size += regs[i].size;
+	return size;
+}
+
 const char *gdb_arch_name(enum gdb_arch arch)
 {
 	return arch == GDB_ARCH_X86_64 ? "x86-64" : "i386";

@@ -33,6 +33,8 @@ enum gdb_arch gdb_arch_of_vcpu(struct vm *vm);
 
 const char *gdb_target_xml(enum gdb_arch arch);
 int gdb_reg_count(enum gdb_arch arch);
+/* The size of a 'g' reply (and of the 'G' payload) in bytes. */
+size_t gdb_regs_size(enum gdb_arch arch);
 
 /* All registers in layout order into buf (at least GDB_REGS_MAX_BYTES):
  * returns the byte count, or -1 if KVM refused to give them. */

@@ -123,6 +123,11 @@ bool gdb_stub_hold(struct vm *vm)
 	return true;
 }
 
+bool gdb_stub_single_stepping(struct vm *vm)
+{
+	return vm->gdb && vm->gdb->single_step;
+}
+
 bool gdb_stub_debug_exit(struct vm *vm)
 {
 	struct gdb_stub *g = vm->gdb;
@@ -369,7 +374,9 @@ static void read_registers(struct gdb_stub *g)
 static void write_registers(struct gdb_stub *g, const char *hex, size_t len)
 {
 	uint8_t regs[GDB_REGS_MAX_BYTES];
-	if (len % 2 || len / 2 > sizeof(regs) || gdb_hex_decode(hex, regs, len / 2) < 0) {
+	/* Exactly the layout's size: a client that took another layout (it
+	 * rejected vmm's description) would write registers into wrong places. */
+	if (len != 2 * gdb_regs_size(g->arch) || gdb_hex_decode(hex, regs, len / 2) < 0) {
 		send_str(g, "E01");
 		return;
 	}

@@ -65,6 +65,10 @@ void gdb_stub_stop(struct vm *vm);
 /* Before entering the guest: parks the vCPU if gdb asked for a stop.
  * Returns true if it parked (the caller re-checks what changed meanwhile). */
 bool gdb_stub_hold(struct vm *vm);
+/* True while gdb single-steps the guest ('s'): the run loop injects no
+ * interrupt then, so a step does not land in an interrupt handler (QEMU's
+ * default too); pending interrupts come at the next continue. */
+bool gdb_stub_single_stepping(struct vm *vm);
 /* KVM_EXIT_DEBUG: returns false if no stub is there to take it. */
 bool gdb_stub_debug_exit(struct vm *vm);
 /* A triple fault (GDB_SIGSEGV) or an emulation failure / failed entry /
