@@ -22,7 +22,8 @@ SUM_LINE=$(line_of 'sum += b \* b;')
 # debug NAME ELF SCRIPT VMM_ARGS...: vmm with -gdb unix:$TMP/NAME.sock and
 # the rest of the arguments, gdb -batch running SCRIPT against it with ELF's
 # symbols. gdb's output: $TMP/NAME.gdb; vmm's: $TMP/NAME.{out,err}; vmm's
-# status: $rc. GDB_SIGINT_AFTER=N sends gdb a SIGINT (Ctrl-C) after N s.
+# status: $rc. GDB_SIGINT_AFTER=FILE sends gdb a SIGINT (Ctrl-C) 1 s after
+# FILE appears (the script creates it with `shell touch` before `continue`).
 debug() {
 	local name=$1 elf=$2 script=$3; shift 3
 	local sock=$TMP/$name.sock
@@ -33,8 +34,14 @@ debug() {
 		-ex "target remote $sock" -x "$script" "$elf" >"$TMP/$name.gdb" 2>&1 </dev/null &
 	local gdb_pid=$!
 	if [ -n "${GDB_SIGINT_AFTER:-}" ]; then
-		sleep "$GDB_SIGINT_AFTER"
-		kill -INT "$gdb_pid" 2>/dev/null
+		for _ in $(seq 600); do [ -e "$GDB_SIGINT_AFTER" ] && break; sleep 0.1; done
+		sleep 1
+		# To gdb itself, once: timeout(1) would pass a SIGINT on to its
+		# whole process group as well, and a second Ctrl-C makes gdb give
+		# up on the target ("Disconnected from target").
+		local gdb_itself
+		gdb_itself=$(pgrep -P "$gdb_pid" | head -1)
+		kill -INT "${gdb_itself:-$gdb_pid}" 2>/dev/null
 	fi
 	wait "$gdb_pid"
 	wait "$vmm_pid"
@@ -144,17 +151,18 @@ for m in protected long; do
 done
 
 # --- Ctrl-C stops a spinning guest; kill ends vmm with 119 -------------------
-cat >"$TMP/interrupt.cmd" <<'EOF'
+cat >"$TMP/interrupt.cmd" <<EOF
 break main
 continue
 delete
 set var scenario = 1
+shell touch $TMP/interrupt.go
 continue
 print counter > 0
-info symbol $pc
+info symbol \$pc
 kill
 EOF
-GDB_SIGINT_AFTER=3 debug interrupt "$OBJ/long/gdb_target.elf" "$TMP/interrupt.cmd" -S $(guest_args long)
+GDB_SIGINT_AFTER=$TMP/interrupt.go debug interrupt "$OBJ/long/gdb_target.elf" "$TMP/interrupt.cmd" -S $(guest_args long)
 check interrupt 119 "received signal SIGINT" "\$1 = 1" "in section .text"
 grep -q "spin" "$TMP/interrupt.gdb" && pass interrupt-in-spin || fail interrupt-in-spin "$(tail -5 "$TMP/interrupt.gdb" | tr '\n' '|')"
 
