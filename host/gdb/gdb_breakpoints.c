@@ -228,6 +228,19 @@ void gdb_bp_debug_config(const struct gdb_breakpoints *b, bool single_step,
 		dbg->control |= KVM_GUESTDBG_USE_HW_BP;
 }
 
+void gdb_bp_repatch_write(struct gdb_breakpoints *b, struct vm *vm, uint64_t addr,
+			  const uint8_t *buf, size_t len)
+{
+	uint8_t int3 = INT3;
+	for (int i = 0; i < GDB_MAX_BREAKPOINTS; i++) {
+		struct gdb_bp *p = &b->bp[i];
+		if (p->used && p->how == GDB_BY_INT3 && p->addr - addr < len) {
+			p->saved = buf[p->addr - addr];
+			vm_copy_to_gva(vm, p->addr, &int3, 1);
+		}
+	}
+}
+
 void gdb_bp_unpatch_read(const struct gdb_breakpoints *b, uint64_t addr, uint8_t *buf, size_t len)
 {
 	for (int i = 0; i < GDB_MAX_BREAKPOINTS; i++) {

@@ -83,6 +83,10 @@ void gdb_bp_debug_config(const struct gdb_breakpoints *b, bool single_step,
 			 uint64_t skip_exec_at, struct kvm_guest_debug *dbg);
 /* True if a slot holds an instruction breakpoint at addr. */
 bool gdb_bp_slot_exec_at(const struct gdb_breakpoints *b, uint64_t addr);
+/* After gdb wrote [addr, addr+len): the written bytes under a patched int3
+ * become its saved byte, and the int3 goes back (gdb keeps its breakpoint). */
+void gdb_bp_repatch_write(struct gdb_breakpoints *b, struct vm *vm, uint64_t addr,
+			  const uint8_t *buf, size_t len);
 /* Puts back the bytes int3 patching hid in [addr, addr+len) of a read. */
 void gdb_bp_unpatch_read(const struct gdb_breakpoints *b, uint64_t addr, uint8_t *buf, size_t len);
 

@@ -355,7 +355,12 @@ static void write_memory(struct gdb_stub *g, const char *args, size_t args_len, 
 	}
 	if (binary)
 		memcpy(buf, p, len);
-	send_str(g, vm_copy_to_gva(g->vm, addr, buf, len) < 0 ? "E14" : "OK");
+	if (vm_copy_to_gva(g->vm, addr, buf, len) < 0) {
+		send_str(g, "E14");
+		return;
+	}
+	gdb_bp_repatch_write(&g->bps, g->vm, addr, buf, len);
+	send_str(g, "OK");
 }
 
 static void read_registers(struct gdb_stub *g)

@@ -254,6 +254,53 @@ case $addr in
 *) fail tcp "not bound to 127.0.0.1: '$addr' ($(head -c 200 "$TMP/tcp.err"))" ;;
 esac
 
+# --- malformed packets get error replies; the stub and the guest live on ----
+# packet TEXT: TEXT framed as $TEXT#checksum.
+packet() {
+	local text=$1 sum=0 i
+	for ((i = 0; i < ${#text}; i++)); do
+		sum=$(((sum + $(printf '%d' "'${text:i:1}")) & 255))
+	done
+	printf '$%s#%02x' "$text" "$sum"
+}
+if command -v socat >/dev/null 2>&1; then
+	sock=$TMP/malformed.sock
+	timeout 60 "$VMM" -gdb "unix:$sock" -S $(guest_args long) >"$TMP/malformed.out" \
+		2>"$TMP/malformed.err" </dev/null &
+	vmm_pid=$!
+	for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+	{
+		packet '?'
+		sleep 0.5
+		for p in 'Z9,1000,1' 'Z0,zz,1' 'm' 'm1000' 'M1000,4:zz' 'G00' 'p999' 'P0=zz' \
+			'X1000,4:ab' 'qRcmd,zz' 'vCont;x'; do
+			packet "$p"
+		done
+		packet 'mffffffffffffff00,10'                            # not mapped: E14
+		packet 'qXfer:features:read:other.xml:0,10'              # no such annex: E00
+		printf '$g#00'                                           # bad checksum: '-'
+		printf 'noise'                                           # between packets: ignored
+		printf '$%s#00' "$(head -c 5000 /dev/zero | tr '\0' m)"  # too long: '-'
+		packet 'g'
+		sleep 0.5
+		packet 'k'
+		sleep 0.5
+	} | timeout 30 socat - "UNIX-CONNECT:$sock" >"$TMP/malformed.replies" 2>&1
+	wait $vmm_pid
+	rc=$?
+	replies=$(tr '$' '\n' <"$TMP/malformed.replies")
+	e01=$(grep -c '^E01#' <<<"$replies")
+	if [ "$rc" -eq 119 ] && [ "$e01" -eq 11 ] && grep -q '^E14#' <<<"$replies" &&
+		grep -q '^E00#' <<<"$replies" && [ "$(tr -cd - <"$TMP/malformed.replies" | wc -c)" -eq 2 ] &&
+		grep -qE '^[0-9a-f]{1104}#' <<<"$replies" && ! grep -q sandbox "$TMP/malformed.err"; then
+		pass malformed-packets
+	else
+		fail malformed-packets "status $rc, $e01 E01 replies; replies: $(head -c 300 "$TMP/malformed.replies")"
+	fi
+else
+	skip malformed-packets "socat is not installed"
+fi
+
 # --- option errors -----------------------------------------------------------
 expect_error gdb-bad-spec "^vmm: bad -gdb 'tcp:1234'" "$VMM" -gdb tcp:1234 $(guest_args long)
 expect_error gdb-S-alone "^vmm: -S and -gdb-arch are for the gdb stub" "$VMM" -S $(guest_args long)
