@@ -122,7 +122,7 @@ window_tests() {
 		if [ "$vrc" -eq "$EXITS_RC" ] && cmp -s "$TMP/$name.out" "$TMP/ref-exits.out"; then pass $name
 		else fail $name "status $vrc (want $EXITS_RC), stdout '$(head -c 200 "$TMP/$name.out")'"; fi
 	else
-		fail $name "title '$(xdotool getwindowname "$wid" 2>/dev/null)'; $(head -c 300 "$TMP/$name.err")"
+		fail $name "title '$(xdotool getwindowname "$wid" 2>/dev/null)', running: $(ended && echo no || echo yes); $(head -c 300 "$TMP/$name.err")"
 	fi
 
 	# SIGTERM ends the wait too, with the guest's status (scripts that gave up).
