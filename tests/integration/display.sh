@@ -12,22 +12,6 @@ cd "$(dirname "$0")/../.."
 
 HALTS=$G/test_vga_emul-multiboot.elf # draws its test screen, prints VGA-TEST-DONE, halts
 EXITS=$G/hello_mb-multiboot64.elf    # prints three lines, exits with its own status
-PIDS=()
-TMUX_SOCK=
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	[ -n "$TMUX_SOCK" ] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-wait_until() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.1
-	done
-}
 
 # The references: both guests without a display (what they print, their
 # status, the final screen).

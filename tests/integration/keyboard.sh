@@ -9,22 +9,6 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
 KBD=$G/kbd_test-multiboot64.elf
-PIDS=()
-TMUX_SOCK=
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	[ -n "$TMUX_SOCK" ] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-wait_until() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.1
-	done
-}
 
 # What the guest prints for the keys a, B, ESC, Up, Ctrl-C, q (typed in
 # this order), after its "ready" line.

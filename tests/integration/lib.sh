@@ -4,7 +4,24 @@ BUILD=${BUILD:-build}
 VMM=${VMM:-$BUILD/vmm}
 G=$BUILD/guest
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# Processes a test starts in the background (X servers, vmm in a window) go
+# in PIDS, a tmux server's socket name in TMUX_SOCK: all are stopped at exit.
+PIDS=()
+TMUX_SOCK=
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	[ -n "$TMUX_SOCK" ] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s; false on timeout.
+wait_until() {
+	local deadline=$((SECONDS + $1)); shift
+	until "$@"; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+}
 # No window unless a test starts its own X server: with a desktop's $DISPLAY,
 # every run with the default display would open a window that waits for
 # the user after the guest stops.

@@ -11,22 +11,6 @@ cd "$(dirname "$0")/../.."
 IMGCMP=$BUILD/tests/tools/vga_imgcmp
 REF_ON=tests/fixtures/vga/qemu_cursor_on.png
 MARKER=VGA-TEST-DONE
-PIDS=()
-cleanup() {
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	[ -n "${TMUX_SOCK:-}" ] && tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# wait_until SECONDS COMMAND...: polls COMMAND every 0.1 s; false on timeout.
-wait_until() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -ge $deadline ] && return 1
-		sleep 0.1
-	done
-}
 
 # --- vmm: every guest, backing and mode gives the same screen ---------------
 REF=
