@@ -62,7 +62,7 @@ static void usage(FILE *out)
 		"  -sandbox MODE     seccomp sandbox after setup (default: " SANDBOX_DEFAULT_NAME "): on (a forbidden\n"
 		"                    system call stops vmm, exit status 122), log (the kernel logs it), off\n"
 		"  -irqchip WHO      who emulates the 8259 PICs and 8254 PIT: user (vmm, default) or\n"
-		"                    kernel (KVM's in-kernel chips; costs milliseconds at every exit)\n"
+		"                    kernel (KVM's in-kernel chips; here ~20 ms more per run)\n"
 		"  -serial SPEC      COM1 (QEMU's spelling): stdio (stdout, and stdin feeds the guest),\n"
 		"                    none (no COM1), null, file:PATH (output only), unix:PATH (connect)\n"
 		"                    or unix:PATH,server (wait for one client). Default: stdio when stdin\n"
@@ -122,15 +122,15 @@ static void usage(FILE *out)
 		"                   (ESC, Ctrl+Alt+Q, Ctrl-A x, the window closed)\n"
 		"  1                host error (no KVM, out of memory, ...)\n"
 		"  2                usage error, malformed guest or disk image, disk image in use\n"
+		"  119              gdb killed the guest (kill, monitor quit)\n"
+		"  120              the guest asked for a reset (vmm never reboots)\n"
 		"  121              guest output lost: stdout failed, not by a closed pipe (wins over\n"
 		"                   every other status); also when the -trace output failed\n"
 		"  122              sandbox violation: a system call outside the allow-list\n"
 		"  123              KVM internal error\n"
 		"  124              -timeout elapsed\n"
 		"  125              guest triple fault\n"
-		"  128+N            stopped by signal N\n"
-		"  120              the guest asked for a reset (vmm never reboots)\n"
-		"  119              gdb killed the guest (kill, monitor quit)\n");
+		"  128+N            stopped by signal N\n");
 }
 
 int parse_size(const char *s, uint64_t *out)
