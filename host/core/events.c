@@ -62,11 +62,9 @@ void vm_wait_for_event(struct vm *vm, uint64_t deadline_ns)
 		timeout = &ts;
 	}
 	struct pollfd pfd = { .fd = vm->wake_fd, .events = POLLIN };
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	uint64_t t0 = host_monotonic_ns();
 	int ready = ppoll(&pfd, 1, timeout, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	vm->stats.idle_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll + (t1.tv_nsec - t0.tv_nsec));
+	vm->stats.idle_ns += host_monotonic_ns() - t0;
 	if (ready > 0) {
 		uint64_t count;
 		if (read(vm->wake_fd, &count, sizeof(count)) < 0 && errno != EAGAIN) {

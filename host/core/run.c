@@ -29,15 +29,8 @@
  * return at once, so a kick that lands just before KVM_RUN is not lost. */
 static _Thread_local struct kvm_run *kicked_run;
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
- * The deadline timeout_sec from now on now_ns()'s clock, or 0 for none. A
+ * The deadline timeout_sec from now on host_monotonic_ns()'s clock, or 0 for none. A
  * timeout that is not a positive number (0, NaN) has none, and so has one too
  * long for 64-bit nanoseconds: converting a double beyond 2^64 to uint64_t
  * is undefined (it made -timeout 1e20 stop the guest at once), and anything
@@ -47,8 +40,8 @@ static uint64_t deadline_after(double timeout_sec)
 {
 	if (!(timeout_sec > 0) || timeout_sec * 1e9 >= 0x1p63)
 		return 0;
-	/* now_ns() counts from boot, far below 2^63: the sum cannot wrap. */
-	return now_ns() + (uint64_t)(timeout_sec * 1e9);
+	/* host_monotonic_ns() counts from boot, far below 2^63: the sum cannot wrap. */
+	return host_monotonic_ns() + (uint64_t)(timeout_sec * 1e9);
 }
 
 void vm_request_stop(struct vm *vm, enum vm_stop_reason reason, int status)
@@ -240,16 +233,16 @@ static void *vcpu_thread_main(void *arg)
 	struct vm *vm = arg;
 	kicked_run = vm->run;
 	vm_timers_thread_start(vm);
-	uint64_t t = now_ns(); /* when vmm last got the vCPU back */
+	uint64_t t = host_monotonic_ns(); /* when vmm last got the vCPU back */
 	while (atomic_load(&vm->stop_reason) == STOP_NONE) {
 		if (!ready_to_enter(vm))
 			continue;
-		uint64_t t_enter = now_ns();
+		uint64_t t_enter = host_monotonic_ns();
 		vm->stats.vmm_ns += t_enter - t; /* idle hlt waits included */
 		vm->sregs_in_run = false;
 		int rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
 		int run_errno = errno;
-		t = now_ns();
+		t = host_monotonic_ns();
 		vm->stats.guest_ns += t - t_enter;
 		if (rc >= 0)
 			vm->sregs_in_run = vm->run->kvm_valid_regs & KVM_SYNC_X86_SREGS;
@@ -272,7 +265,7 @@ static void *vcpu_thread_main(void *arg)
 			trace_exit(vm);
 		}
 	}
-	vm->stats.vmm_ns += now_ns() - t;
+	vm->stats.vmm_ns += host_monotonic_ns() - t;
 	vm_drain_coalesced(vm); /* writes queued before a stop are not lost */
 	vm_timers_thread_stop(vm);
 	kicked_run = NULL;
@@ -327,7 +320,7 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* now_ns()'s clock */
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* host_monotonic_ns()'s clock */
 	pthread_cond_init(&vm->vcpu_done, &attr);
 	pthread_condattr_destroy(&attr);
 	pthread_mutex_init(&vm->wait_lock, NULL);
@@ -344,7 +337,7 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 	uint64_t interval = vm->cfg.irqchip == IRQCHIP_KERNEL ? 1000000 : CONSOLE_FLUSH_INTERVAL_NS;
 	pthread_mutex_lock(&vm->wait_lock);
 	while (atomic_load(&vm->vcpu_running)) {
-		uint64_t wake = now_ns() + interval;
+		uint64_t wake = host_monotonic_ns() + interval;
 		if (interval < CONSOLE_FLUSH_INTERVAL_NS)
 			interval *= 2;
 		if (deadline && deadline < wake)
@@ -358,7 +351,7 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 		if (user_signal)
 			vm_request_stop(vm, STOP_USER, 128 + user_signal);
 		/* -timeout counts running time: not the time held in gdb. */
-		if (deadline && now_ns() >= deadline + gdb_stub_paused_ns(vm))
+		if (deadline && host_monotonic_ns() >= deadline + gdb_stub_paused_ns(vm))
 			vm_request_stop(vm, STOP_TIMEOUT, 0);
 		if (vm->cfg.irqchip == IRQCHIP_KERNEL)
 			vm_wake_vcpu(vm); /* check_kernel_halt() */

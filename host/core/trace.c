@@ -39,13 +39,6 @@ struct vm_trace {
 	char buffer[TRACE_BUFFER];
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int trace_format_parse(const char *name, enum trace_format *out)
 {
 	if (strcmp(name, "text") == 0)
@@ -82,7 +75,7 @@ struct vm_trace *trace_open(const char *path, enum trace_format format, char *er
 void trace_attach(struct vm *vm, struct vm_trace *t)
 {
 	if (t)
-		t->t0_ns = now_ns();
+		t->t0_ns = host_monotonic_ns();
 	vm->trace = t;
 }
 
@@ -146,7 +139,7 @@ static bool begin(struct record *r, struct vm_trace *t, const char *event)
 	r->t = t;
 	r->json = t->format == TRACE_JSON;
 	r->len = 0;
-	uint64_t ns = now_ns() - t->t0_ns;
+	uint64_t ns = host_monotonic_ns() - t->t0_ns;
 	if (r->json)
 		put(r, "{\"t_us\":%" PRIu64 ".%03u,\"event\":\"%s\"", ns / 1000, (unsigned)(ns % 1000), event);
 	else if (strcmp(event, "exit") == 0) /* the reason comes first */
@@ -305,7 +298,7 @@ void trace_record_exit(struct vm *vm)
 		word(&r, "reason", "hlt");
 		dec(&r, "if", run->if_flag);
 		rip(&r, vm);
-		t->hlt_ns = now_ns();
+		t->hlt_ns = host_monotonic_ns();
 		break;
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 		word(&r, "reason", "irq-window");
@@ -344,7 +337,7 @@ void trace_record_wake(struct vm *vm)
 	struct record r;
 	if (!t->hlt_ns || !begin(&r, t, "wake"))
 		return;
-	uint64_t waited = now_ns() - t->hlt_ns;
+	uint64_t waited = host_monotonic_ns() - t->hlt_ns;
 	t->hlt_ns = 0;
 	if (r.json)
 		put(&r, ",\"waited_us\":%" PRIu64 ".%03u", waited / 1000, (unsigned)(waited % 1000));

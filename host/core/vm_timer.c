@@ -23,7 +23,7 @@
  * the thread id at every timer change would be a system call each time). */
 static _Thread_local bool on_vcpu_thread;
 
-static uint64_t monotonic_ns(void)
+uint64_t host_monotonic_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -32,20 +32,20 @@ static uint64_t monotonic_ns(void)
 
 uint64_t vm_clock_ns(struct vm *vm)
 {
-	uint64_t now = vm->clock_paused_at ? vm->clock_paused_at : monotonic_ns();
+	uint64_t now = vm->clock_paused_at ? vm->clock_paused_at : host_monotonic_ns();
 	return now - vm->clock_paused_total;
 }
 
 void vm_clock_pause(struct vm *vm)
 {
 	if (!vm->clock_paused_at)
-		vm->clock_paused_at = monotonic_ns();
+		vm->clock_paused_at = host_monotonic_ns();
 }
 
 void vm_clock_resume(struct vm *vm)
 {
 	if (vm->clock_paused_at) {
-		vm->clock_paused_total += monotonic_ns() - vm->clock_paused_at;
+		vm->clock_paused_total += host_monotonic_ns() - vm->clock_paused_at;
 		vm->clock_paused_at = 0;
 	}
 }

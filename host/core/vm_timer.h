@@ -29,6 +29,9 @@ struct vm_timer {
 };
 
 uint64_t vm_clock_ns(struct vm *vm);
+/* The host's CLOCK_MONOTONIC in nanoseconds: run-time accounting, the
+ * -timeout deadline, the display's frame clock (never paused). */
+uint64_t host_monotonic_ns(void);
 
 void vm_timer_init(struct vm_timer *t, vm_timer_fn fn, void *opaque);
 /* Arms (or re-arms) t for deadline_ns; a deadline already past fires at the

@@ -52,13 +52,6 @@ struct disk_queue_device {
 	atomic_uint_fast64_t requests, failed, doorbell_exits, wakeups;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* One slot, already copied out of guest memory. */
 static int perform(struct disk_queue_device *dq, const struct disk_queue_slot *req)
 {
@@ -134,11 +127,11 @@ static void *server_main(void *arg)
 			break;
 		atomic_fetch_add(&dq->wakeups, 1);
 		/* Serve, then poll for the next request before sleeping again. */
-		uint64_t idle_since = now_ns();
+		uint64_t idle_since = host_monotonic_ns();
 		while (!atomic_load(&dq->quit)) {
 			if (serve_locked(dq))
-				idle_since = now_ns();
-			else if (now_ns() - idle_since > POLL_NS)
+				idle_since = host_monotonic_ns();
+			else if (host_monotonic_ns() - idle_since > POLL_NS)
 				break;
 			else
 				__builtin_ia32_pause();

@@ -54,13 +54,6 @@ struct display {
 	uint32_t pixels[VGA_SCREEN_PIXELS];
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Field by field: struct padding would make memcmp see phantom changes. */
 static bool same_screen(const struct vga_text_state *a, const struct vga_text_state *b)
 {
@@ -131,7 +124,7 @@ static void *display_thread(void *arg)
 	bool have_last = false;
 	const struct display_input input = { d->vm, key_to_vm, guest_has_keyboard };
 	const struct display_input after_stop = { d, key_after_stop, no_guest_keyboard };
-	uint64_t t0 = now_ns(), next = t0;
+	uint64_t t0 = host_monotonic_ns(), next = t0;
 	while (!atomic_load(&d->quit)) {
 		bool redraw = false;
 		bool stopped = atomic_load(&d->guest_stopped);
@@ -147,7 +140,7 @@ static void *display_thread(void *arg)
 			break;
 		show_status(d);
 		d->snapshot(d->opaque, cur);
-		uint64_t t = now_ns();
+		uint64_t t = host_monotonic_ns();
 		/* A hidden cursor does not blink: no redraw 4 times a second. */
 		cur->cursor_blink_on = (cur->cursor_start & VGA_CURSOR_DISABLE) ||
 				      ((t - t0) / BLINK_NS) % 2 == 0;

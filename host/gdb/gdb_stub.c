@@ -68,13 +68,6 @@ struct gdb_stub {
 	atomic_ullong paused_total_ns, paused_since_ns;
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void notify(struct gdb_stub *g)
 {
 	uint64_t one = 1;
@@ -95,7 +88,7 @@ static void park(struct vm *vm, int signal, enum gdb_hit hit, uint64_t addr)
 	g->stop_signal = signal;
 	g->hit = hit;
 	g->hit_addr = addr;
-	atomic_store(&g->paused_since_ns, now_ns());
+	atomic_store(&g->paused_since_ns, host_monotonic_ns());
 	vm_clock_pause(vm);
 	pthread_cond_broadcast(&g->cond);
 	notify(g);
@@ -103,13 +96,13 @@ static void park(struct vm *vm, int signal, enum gdb_hit hit, uint64_t addr)
 	 * after it left) does not keep the guest: no client, no parking. */
 	while (!g->resume && atomic_load(&vm->stop_reason) == STOP_NONE &&
 	       (atomic_load(&g->attached) || atomic_load(&g->first_wait))) {
-		uint64_t wake = now_ns() + PARK_POLL_NS;
+		uint64_t wake = host_monotonic_ns() + PARK_POLL_NS;
 		struct timespec ts = { (time_t)(wake / 1000000000ull), (long)(wake % 1000000000ull) };
 		pthread_cond_timedwait(&g->cond, &g->lock, &ts);
 	}
 	g->parked = false;
 	vm_clock_resume(vm);
-	atomic_fetch_add(&g->paused_total_ns, now_ns() - atomic_load(&g->paused_since_ns));
+	atomic_fetch_add(&g->paused_total_ns, host_monotonic_ns() - atomic_load(&g->paused_since_ns));
 	atomic_store(&g->paused_since_ns, 0);
 	pthread_mutex_unlock(&g->lock);
 }
@@ -170,7 +163,7 @@ uint64_t gdb_stub_paused_ns(struct vm *vm)
 	if (!g)
 		return 0;
 	uint64_t since = atomic_load(&g->paused_since_ns);
-	return atomic_load(&g->paused_total_ns) + (since ? now_ns() - since : 0);
+	return atomic_load(&g->paused_total_ns) + (since ? host_monotonic_ns() - since : 0);
 }
 
 /* Asks the vCPU to park, the run loop's way (immediate_exit, then a kick). */
