@@ -11,14 +11,7 @@
 #define IDT_GATES 48
 #define TICKS 0x2000
 
-.macro begin name
-	.section .rodata.\name, "a"
-	.globl \name\()_start, \name\()_end
-\name\()_start:
-.endm
-.macro end name
-\name\()_end:
-.endm
+#include "snippet.h"
 
 /*
  * The IDT: every gate of 0..47 to `unexpected` (which exits with status

@@ -6,17 +6,8 @@
  * would be simpler, but clang's assembler refuses to reassign a symbol that
  * is not an absolute value.)
  */
-#define SNIPPET_ADDR 0x1000
+#include "snippet.h"
 #define AT(name, label) (label - name##_start + SNIPPET_ADDR)
-
-.macro begin name
-	.section .rodata.\name, "a"
-	.globl \name\()_start, \name\()_end
-\name\()_start:
-.endm
-.macro end name
-\name\()_end:
-.endm
 
 /* kvm-hello-world's check, in each mode: print, store 42 at 0x400 and in
  * EAX, halt. */
