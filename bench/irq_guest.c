@@ -87,25 +87,12 @@ static uint32_t next_second(int *seconds)
 	}
 }
 
-static uint32_t parse_seconds(const char *word)
-{
-	uint32_t value = 0;
-	if (!*word)
-		return 0;
-	for (; *word; word++) {
-		if (*word < '0' || *word > '9' || value > MAX_SECONDS)
-			return 0;
-		value = value * 10 + (uint32_t)(*word - '0');
-	}
-	return value <= MAX_SECONDS ? value : 0;
-}
-
 int main(uint32_t magic, uint32_t info_address)
 {
 	char word[16];
 	multiboot_last_word(magic, info_address, word, sizeof(word));
 	int idle = strcmp(word, "idle") == 0;
-	uint32_t seconds = idle ? 0 : parse_seconds(word);
+	uint32_t seconds = idle ? 0 : decimal_value(word, MAX_SECONDS);
 	if (!idle && seconds == 0) {
 		printf("irq_guest: bad argument '%s' (want idle or 1..%u seconds)\n", word,
 		       MAX_SECONDS);

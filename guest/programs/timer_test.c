@@ -78,16 +78,7 @@ static void on_masked_timer(struct interrupt_frame *frame)
 /* "" gives the default; anything but 1..MAX_TICKS in decimal digits is 0. */
 static uint32_t parse_count(const char *word)
 {
-	uint32_t value = 0;
-
-	if (!*word)
-		return DEFAULT_TICKS;
-	for (; *word; word++) {
-		if (*word < '0' || *word > '9' || value > MAX_TICKS)
-			return 0;
-		value = value * 10 + (uint32_t)(*word - '0');
-	}
-	return value <= MAX_TICKS ? value : 0;
+	return *word ? decimal_value(word, MAX_TICKS) : DEFAULT_TICKS;
 }
 
 int main(uint32_t magic, uint32_t info_address)

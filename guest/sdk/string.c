@@ -62,3 +62,17 @@ int strcmp(const char *a, const char *b)
 		a++, b++;
 	return (unsigned char)*a - (unsigned char)*b;
 }
+
+unsigned decimal_value(const char *s, unsigned max)
+{
+	unsigned value = 0;
+
+	if (!*s)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || value > max)
+			return 0;
+		value = value * 10 + (unsigned)(*s - '0');
+	}
+	return value <= max ? value : 0;
+}
