@@ -1,7 +1,6 @@
 /* What vmm tells the user about a guest: register dumps and -stats. */
 #include <stdio.h>
 
-#include "gdb_stub.h"
 #include "vm.h"
 
 static void dump_segment(const char *name, const struct kvm_segment *s)
@@ -124,7 +123,7 @@ void vm_print_stats_to(struct vm *vm, FILE *out)
 	 * is the time the guest was held in gdb (parked in the vCPU loop). */
 	uint64_t idle = st->idle_ns < st->vmm_ns ? st->idle_ns : st->vmm_ns;
 	uint64_t in_vmm = st->vmm_ns - idle;
-	uint64_t held = gdb_stub_paused_ns(vm);
+	uint64_t held = vm_clock_paused_ns(vm);
 	/* A hold going on now (`monitor stats`) is not in vmm_ns yet. */
 	uint64_t held_now = held > in_vmm ? held - in_vmm : 0;
 	in_vmm -= held - held_now;

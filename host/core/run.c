@@ -351,7 +351,7 @@ enum vm_stop_reason vm_run(struct vm *vm, double timeout_sec)
 		if (user_signal)
 			vm_request_stop(vm, STOP_USER, 128 + user_signal);
 		/* -timeout counts running time: not the time held in gdb. */
-		if (deadline && host_monotonic_ns() >= deadline + gdb_stub_paused_ns(vm))
+		if (deadline && host_monotonic_ns() >= deadline + vm_clock_paused_ns(vm))
 			vm_request_stop(vm, STOP_TIMEOUT, 0);
 		if (vm->cfg.irqchip == IRQCHIP_KERNEL)
 			vm_wake_vcpu(vm); /* check_kernel_halt() */

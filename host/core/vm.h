@@ -128,7 +128,7 @@ struct vm {
 	bool posix_timer_created;
 	void *posix_timer; /* timer_t */
 	uint64_t posix_timer_deadline;
-	uint64_t clock_paused_at, clock_paused_total;
+	_Atomic uint64_t clock_paused_at, clock_paused_total; /* read by any thread */
 	int vcpu_tid; /* the vCPU thread's id while it runs, else 0 */
 
 	/* Events (events.c): posted by any thread, run on the vCPU thread. */

@@ -44,10 +44,20 @@ void vm_clock_pause(struct vm *vm)
 
 void vm_clock_resume(struct vm *vm)
 {
-	if (vm->clock_paused_at) {
-		vm->clock_paused_total += host_monotonic_ns() - vm->clock_paused_at;
-		vm->clock_paused_at = 0;
+	uint64_t at = atomic_load(&vm->clock_paused_at);
+	if (at) {
+		/* The total first: a reader on another thread may then count
+		 * the pause twice for a moment, never miss it (a -timeout must
+		 * not fire because of it). */
+		atomic_fetch_add(&vm->clock_paused_total, host_monotonic_ns() - at);
+		atomic_store(&vm->clock_paused_at, 0);
 	}
+}
+
+uint64_t vm_clock_paused_ns(struct vm *vm)
+{
+	uint64_t at = atomic_load(&vm->clock_paused_at); /* before the total: see above */
+	return atomic_load(&vm->clock_paused_total) + (at ? host_monotonic_ns() - at : 0);
 }
 
 void vm_timer_init(struct vm_timer *t, vm_timer_fn fn, void *opaque)

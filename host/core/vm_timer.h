@@ -49,5 +49,8 @@ void vm_timers_thread_stop(struct vm *vm);
 /* Pause and resume the guest's clock (a debugger stop). */
 void vm_clock_pause(struct vm *vm);
 void vm_clock_resume(struct vm *vm);
+/* Nanoseconds the guest's clock has stood still so far, the pause going on
+ * included (-timeout counts running time only). Any thread. */
+uint64_t vm_clock_paused_ns(struct vm *vm);
 
 #endif

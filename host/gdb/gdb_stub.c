@@ -65,7 +65,6 @@ struct gdb_stub {
 	enum gdb_hit hit;
 	uint64_t hit_addr;
 	struct gdb_breakpoints bps;
-	atomic_ullong paused_total_ns, paused_since_ns;
 };
 
 static void notify(struct gdb_stub *g)
@@ -88,8 +87,7 @@ static void park(struct vm *vm, int signal, enum gdb_hit hit, uint64_t addr)
 	g->stop_signal = signal;
 	g->hit = hit;
 	g->hit_addr = addr;
-	atomic_store(&g->paused_since_ns, host_monotonic_ns());
-	vm_clock_pause(vm);
+	vm_clock_pause(vm); /* devices' time, -timeout and -stats stand still */
 	pthread_cond_broadcast(&g->cond);
 	notify(g);
 	/* A debugger that went away meanwhile (the stop it asked for came
@@ -102,8 +100,6 @@ static void park(struct vm *vm, int signal, enum gdb_hit hit, uint64_t addr)
 	}
 	g->parked = false;
 	vm_clock_resume(vm);
-	atomic_fetch_add(&g->paused_total_ns, host_monotonic_ns() - atomic_load(&g->paused_since_ns));
-	atomic_store(&g->paused_since_ns, 0);
 	pthread_mutex_unlock(&g->lock);
 }
 
@@ -155,15 +151,6 @@ void gdb_stub_crash(struct vm *vm, int gdb_signal)
 		return;
 	fprintf(stderr, "vmm: gdb: the guest stopped in gdb at the crash (continue, detach or kill to end the run)\n");
 	park(vm, gdb_signal, GDB_HIT_NONE, 0);
-}
-
-uint64_t gdb_stub_paused_ns(struct vm *vm)
-{
-	struct gdb_stub *g = vm->gdb;
-	if (!g)
-		return 0;
-	uint64_t since = atomic_load(&g->paused_since_ns);
-	return atomic_load(&g->paused_total_ns) + (since ? host_monotonic_ns() - since : 0);
 }
 
 /* Asks the vCPU to park, the run loop's way (immediate_exit, then a kick). */

@@ -75,8 +75,5 @@ bool gdb_stub_debug_exit(struct vm *vm);
  * unknown exit (GDB_SIGILL): with gdb attached, the vCPU parks with its
  * state intact until gdb lets it go; the caller then ends the run as usual. */
 void gdb_stub_crash(struct vm *vm, int gdb_signal);
-/* Nanoseconds the guest has spent stopped in gdb (for -timeout, which
- * counts running time only). Any thread. */
-uint64_t gdb_stub_paused_ns(struct vm *vm);
 
 #endif
