@@ -15,7 +15,6 @@
 int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char *err,
 			 size_t errlen)
 {
-	(void)cfg;
 	/* KVM emulates the 8259 pair and the 8254 itself with -irqchip kernel. */
 	if (vm_irqchip_kind(vm) == IRQCHIP_USER &&
 	    (i8259_register(vm) < 0 || i8254_register(vm) < 0)) {
@@ -36,8 +35,5 @@ int pc_platform_register(struct vm *vm, const struct platform_config *cfg, char 
 	if (rc < 0)
 		return rc;
 	/* The CMOS clock (-rtc base=...; -2 for a bad value). */
-	rc = cmos_rtc_register(vm, cfg->rtc_base, err, errlen);
-	if (rc < 0)
-		return rc;
-	return 0;
+	return cmos_rtc_register(vm, cfg->rtc_base, err, errlen);
 }
