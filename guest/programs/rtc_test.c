@@ -145,11 +145,10 @@ static uint8_t wait_flag(uint8_t flag)
 	return c;
 }
 
-static void flags(void)
+/* Sets the clock to 10:00:00 and the alarm to 10:00:01 (24-hour BCD),
+ * clears register C, and lets the clock run with register B = register_b. */
+static void ten_oclock_alarm_at_one_second(uint8_t register_b)
 {
-	struct rtc_raw raw;
-
-	/* The alarm at 10:00:01, the clock set to 10:00:00 (24-hour BCD). */
 	set_clock_begin(RTC_B_24H);
 	rtc_write(RTC_HOURS, 0x10);
 	rtc_write(RTC_MINUTES, 0x00);
@@ -158,7 +157,15 @@ static void flags(void)
 	rtc_write(RTC_MINUTES_ALARM, 0x00);
 	rtc_write(RTC_SECONDS_ALARM, 0x01);
 	(void)rtc_read(RTC_REG_C);
-	set_clock_end(RTC_B_24H | RTC_B_AIE);
+	set_clock_end(register_b);
+}
+
+static void flags(void)
+{
+	struct rtc_raw raw;
+
+	/* The alarm at 10:00:01, the clock set to 10:00:00 (24-hour BCD). */
+	ten_oclock_alarm_at_one_second(RTC_B_24H | RTC_B_AIE);
 	uint8_t c = wait_flag(RTC_C_AF);
 	rtc_read_raw(&raw);
 	printf("alarm 10:00:01: AF at %02x:%02x:%02x, IRQF %s\n", raw.hour, raw.min, raw.sec,
@@ -228,15 +235,7 @@ static void interrupts(void)
 
 	/* Update-ended and alarm at once: the clock set to 10:00:00, the alarm
 	 * at 10:00:01, the first update 500 ms after the divider runs. */
-	set_clock_begin(RTC_B_24H);
-	rtc_write(RTC_HOURS, 0x10);
-	rtc_write(RTC_MINUTES, 0x00);
-	rtc_write(RTC_SECONDS, 0x00);
-	rtc_write(RTC_HOURS_ALARM, 0x10);
-	rtc_write(RTC_MINUTES_ALARM, 0x00);
-	rtc_write(RTC_SECONDS_ALARM, 0x01);
-	(void)rtc_read(RTC_REG_C);
-	set_clock_end(RTC_B_24H | RTC_B_UIE | RTC_B_AIE);
+	ten_oclock_alarm_at_one_second(RTC_B_24H | RTC_B_UIE | RTC_B_AIE);
 	wait_interrupts(1);
 	rtc_read_raw(&raw);
 	printf("irq 8: update and alarm at %02x:%02x:%02x, register C %02x\n", raw.hour, raw.min,
